@@ -1,0 +1,1 @@
+"""Capex analyses: quarters derived from filings, bases, the ledger and the guidance register."""

@@ -1,0 +1,13 @@
+"""The embedded DuckDB store: built from package data on first use, extended by ingests."""
+
+from jevons.ledger.ingest import IngestResult, IngestedCompany, ingest_sec, ingest_sec_file
+from jevons.ledger.store import Store, open_store
+
+__all__ = [
+    "IngestResult",
+    "IngestedCompany",
+    "Store",
+    "ingest_sec",
+    "ingest_sec_file",
+    "open_store",
+]

@@ -1,0 +1,171 @@
+"""Ingest SEC companyfacts into the store: from the SEC API or from saved files.
+
+Everything is downloaded and parsed before the store is touched, and all companies of one call
+are written in one transaction: a network failure on the third ticker, or a malformed file,
+leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from jevons import paths
+from jevons.errors import InputDataError, UnknownCompanyError
+from jevons.ledger.store import Store, open_store
+from jevons.sources.companyfacts import CompanyFacts, parse_companyfacts
+from jevons.sources.sec_client import SecClient, companyfacts_url, resolve_user_agent
+from jevons.sources.tickers import cik_for_ticker, shipped_tickers
+
+
+@dataclass(frozen=True)
+class IngestedCompany:
+    cik: int
+    ticker: str | None
+    name: str
+    facts: int
+    duplicates_collapsed: int
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    companies: tuple[IngestedCompany, ...]
+    store_path: Path
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "store": str(self.store_path),
+            "companies": [c.__dict__ for c in self.companies],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([c.__dict__ for c in self.companies])
+
+    def summary(self) -> str:
+        lines = [f"Ingested {len(self.companies)} filer(s) into {self.store_path}:"]
+        for c in self.companies:
+            dup = f", {c.duplicates_collapsed} verbatim duplicates collapsed" if (
+                c.duplicates_collapsed
+            ) else ""
+            lines.append(
+                f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts{dup} "
+                f"from {c.source}"
+            )
+        return "\n".join(lines)
+
+
+def ticker_for_cik(cik: int) -> str | None:
+    for ticker, (known, _name) in shipped_tickers().items():
+        if known == cik:
+            return ticker
+    return None
+
+
+def resolve_cik(token: str) -> tuple[int, str | None]:
+    """A ticker from the shipped map, or a CIK given as digits."""
+    text = token.strip()
+    if text.isdigit():
+        cik = int(text)
+        if cik <= 0 or cik > 9_999_999_999:
+            raise UnknownCompanyError(f"'{token}' is not a valid CIK")
+        return cik, ticker_for_cik(cik)
+    cik_found = cik_for_ticker(text)
+    if cik_found is None:
+        known = ", ".join(sorted(shipped_tickers()))
+        raise UnknownCompanyError(
+            f"unknown ticker '{token}': not in the shipped ticker map ({known}); "
+            "pass its CIK with --cik"
+        )
+    return cik_found, text.upper()
+
+
+def _write(
+    store: Store, parsed: Sequence[tuple[CompanyFacts, str | None, str, str, str]]
+) -> tuple[IngestedCompany, ...]:
+    out: list[IngestedCompany] = []
+    with store.transaction() as tx:
+        for facts, ticker, kind, source, digest in parsed:
+            store.replace_company_facts(
+                tx, cik=facts.cik, ticker=ticker, name=facts.entity_name, facts=facts.facts,
+                source_kind=kind, source=source, sha256=digest,
+                duplicates_collapsed=facts.duplicates_collapsed,
+            )
+            out.append(
+                IngestedCompany(facts.cik, ticker, facts.entity_name, len(facts.facts),
+                                facts.duplicates_collapsed, source, digest)
+            )
+    return tuple(out)
+
+
+def ingest_sec_file(files: Sequence[Path | str], *, store: Store | None = None) -> IngestResult:
+    """Ingest saved companyfacts JSON files (the SEC API's format), offline."""
+    if not files:
+        raise InputDataError("no file given")
+    parsed = []
+    for file in files:
+        path = Path(file)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputDataError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputDataError(f"{path}: is a directory, not a companyfacts JSON file") from None
+        except OSError as exc:
+            raise InputDataError(f"{path}: cannot read ({exc.strerror})") from None
+        facts = parse_companyfacts(raw, origin=str(path))
+        digest = hashlib.sha256(raw).hexdigest()
+        parsed.append((facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest))
+    owned = store is None
+    target = store or open_store()
+    try:
+        return IngestResult(_write(target, parsed), target.path)
+    finally:
+        if owned:
+            target.close()
+
+
+def ingest_sec(
+    companies: Sequence[str],
+    *,
+    user_agent: str | None = None,
+    refresh: bool = False,
+    store: Store | None = None,
+    client: SecClient | None = None,
+) -> IngestResult:
+    """Download companyfacts for tickers or CIKs from the SEC API and ingest them.
+
+    Downloads are cached in the jevons home, so a repeat run makes no request unless
+    ``refresh``; the SEC's fair-access rules (a User-Agent naming the caller, at most ten
+    requests a second) are kept by ``SecClient``.
+    """
+    if not companies:
+        raise InputDataError("name at least one ticker or CIK")
+    targets = [resolve_cik(c) for c in companies]
+    own_client = client is None
+    sec = client or SecClient(
+        resolve_user_agent(user_agent), cache_dir=paths.cache_dir(), refresh=refresh
+    )
+    parsed = []
+    try:
+        for cik, ticker in targets:
+            raw = sec.companyfacts(cik)
+            url = companyfacts_url(cik)
+            facts = parse_companyfacts(raw, origin=url, expected_cik=cik)
+            parsed.append((facts, ticker, "sec-api", url, hashlib.sha256(raw).hexdigest()))
+    finally:
+        if own_client:
+            sec.close()
+    owned = store is None
+    target = store or open_store()
+    try:
+        return IngestResult(_write(target, parsed), target.path)
+    finally:
+        if owned:
+            target.close()
