@@ -223,6 +223,10 @@ def ingest_sec_cmd(
 ) -> None:
     """Ingest SEC XBRL companyfacts for tickers, CIKs, or saved files."""
     _check_format(fmt)
+    if file and tickers and not cik:
+        # `--file a.json b.json` (a shell glob): the extra arguments are files too.
+        file = [*file, *(Path(t) for t in tickers)]
+        tickers = []
     names = [*(tickers or []), *(cik or [])]
     if file and names:
         raise UsageError("give either tickers/--cik (download) or --file (offline), not both")

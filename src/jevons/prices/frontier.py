@@ -168,8 +168,9 @@ def load_epoch_files(paths: Sequence[Path]) -> pd.DataFrame:
     """Merge Epoch's price files the way their notebook does, ready for ``frontier_trends``.
 
     Files are concatenated in the order given, rows without a price are dropped and the rows are
-    sorted by release date. The sort is stable (file order breaks ties): Epoch's own sort was
-    not, which only matters where two models released the same day tie on a score.
+    sorted by release date. The sort is stable, so file order settles ties; Epoch's sort was
+    not (its order of same-day models depended on the machine), which matters only when models
+    released on the same day tie on a score or a price.
     """
     if len(paths) == 0:
         raise InputDataError("no Epoch price files were given")
@@ -342,6 +343,8 @@ def _thresholds(table: Sequence[_Model], benchmark: str, *, follow_epoch: bool) 
 
 
 def _score_range(benchmark: str, threshold: float) -> tuple[float, float]:
+    # Percentages stop below 100 as in Epoch's code; an Elo rating (Epoch's Chatbot Arena
+    # column, or any column named as an Elo) has no ceiling.
     if benchmark in UNBOUNDED_BENCHMARKS or re.search(r"\belo\b", benchmark, re.IGNORECASE):
         return threshold, math.inf
     return threshold, SCORE_CEILING

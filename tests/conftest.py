@@ -1,0 +1,79 @@
+"""Shared fixtures: every test gets its own JEVONS_HOME, so no test sees another's store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jevons.ledger.store import Store, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COMPANYFACTS = FIXTURES / "companyfacts"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def jevons_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "jevons-home"
+    monkeypatch.setenv("JEVONS_HOME", str(home))
+    monkeypatch.delenv("JEVONS_SEC_USER_AGENT", raising=False)
+    return home
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    db = open_store()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def store_digest(path: Path) -> str:
+    """A hash of every row of every table: equal digests mean an unchanged store."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        h = hashlib.sha256()
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                             "ORDER BY table_name").fetchall()]
+        for table in tables:
+            rows = con.execute(f"SELECT * FROM {table}").fetchall()
+            h.update(table.encode())
+            for row in sorted(repr(r) for r in rows):
+                h.update(row.encode())
+        return h.hexdigest()
+    finally:
+        con.close()
+
+
+def companyfacts_doc(cik: int, concepts: dict[str, list[dict[str, Any]]],
+                     taxonomy: str = "us-gaap", unit: str = "USD") -> bytes:
+    """A minimal companyfacts document in the SEC's shape."""
+    return json.dumps({
+        "cik": cik,
+        "entityName": "TEST FILER INC",
+        "facts": {
+            taxonomy: {
+                name: {"label": name, "description": "test", "units": {unit: rows}}
+                for name, rows in concepts.items()
+            }
+        },
+    }).encode()
+
+
+def fact(start: str, end: str, val: int, accn: str, form: str, filed: str,
+         fy: int | None = None, fp: str | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {"start": start, "end": end, "val": val, "accn": accn, "form": form,
+                           "filed": filed}
+    if fy is not None:
+        row["fy"] = fy
+    if fp is not None:
+        row["fp"] = fp
+    return row
