@@ -41,8 +41,12 @@ def store_digest(path: Path) -> str:
     con = duckdb.connect(str(path), read_only=True)
     try:
         h = hashlib.sha256()
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                             "ORDER BY table_name").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
         for table in tables:
             rows = con.execute(f"SELECT * FROM {table}").fetchall()
             h.update(table.encode())
@@ -53,25 +57,45 @@ def store_digest(path: Path) -> str:
         con.close()
 
 
-def companyfacts_doc(cik: int, concepts: dict[str, list[dict[str, Any]]],
-                     taxonomy: str = "us-gaap", unit: str = "USD") -> bytes:
+def companyfacts_doc(
+    cik: int,
+    concepts: dict[str, list[dict[str, Any]]],
+    taxonomy: str = "us-gaap",
+    unit: str = "USD",
+) -> bytes:
     """A minimal companyfacts document in the SEC's shape."""
-    return json.dumps({
-        "cik": cik,
-        "entityName": "TEST FILER INC",
-        "facts": {
-            taxonomy: {
-                name: {"label": name, "description": "test", "units": {unit: rows}}
-                for name, rows in concepts.items()
-            }
-        },
-    }).encode()
+    return json.dumps(
+        {
+            "cik": cik,
+            "entityName": "TEST FILER INC",
+            "facts": {
+                taxonomy: {
+                    name: {"label": name, "description": "test", "units": {unit: rows}}
+                    for name, rows in concepts.items()
+                }
+            },
+        }
+    ).encode()
 
 
-def fact(start: str, end: str, val: int, accn: str, form: str, filed: str,
-         fy: int | None = None, fp: str | None = None) -> dict[str, Any]:
-    row: dict[str, Any] = {"start": start, "end": end, "val": val, "accn": accn, "form": form,
-                           "filed": filed}
+def fact(
+    start: str,
+    end: str,
+    val: int,
+    accn: str,
+    form: str,
+    filed: str,
+    fy: int | None = None,
+    fp: str | None = None,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "val": val,
+        "accn": accn,
+        "form": form,
+        "filed": filed,
+    }
     if fy is not None:
         row["fy"] = fy
     if fp is not None:

@@ -93,8 +93,9 @@ def _millions(value: int | float | None) -> str:
 
 CompanyOpt = Annotated[
     list[str] | None,
-    typer.Option("--company", "-c", help="Ticker(s) or CIK(s), repeatable or comma-separated, "
-                 "or 'all'."),
+    typer.Option(
+        "--company", "-c", help="Ticker(s) or CIK(s), repeatable or comma-separated, or 'all'."
+    ),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
 
@@ -127,8 +128,16 @@ def capex(
     """Hyperscaler capex per company and period, on one basis, each value traced to filings."""
     _check_format(fmt)
     result = capex_ledger(
-        company or ["all"], basis=basis, freq=freq, calendar=calendar, start=start, end=end,
-        vintage=vintage, total=total, source=source, include_gaps=gaps,
+        company or ["all"],
+        basis=basis,
+        freq=freq,
+        calendar=calendar,
+        start=start,
+        end=end,
+        vintage=vintage,
+        total=total,
+        source=source,
+        include_gaps=gaps,
     )
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -139,22 +148,35 @@ def capex(
         title=f"Capex, {result.basis} basis, {result.freq}ly, USD millions",
         caption=BASIS_DEFINITIONS[result.basis],
     )
-    for name, justify in [("Company", "left"), ("Period", "left"), ("Fiscal", "left"),
-                          ("Value ($M)", "right"), ("Derivation", "left"),
-                          ("Evidence", "left")]:
+    for name, justify in [
+        ("Company", "left"),
+        ("Period", "left"),
+        ("Fiscal", "left"),
+        ("Value ($M)", "right"),
+        ("Derivation", "left"),
+        ("Evidence", "left"),
+    ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in result.records:
-        fiscal = f"FY{r.fiscal_year}{'' if r.fiscal_period == 'FY' else r.fiscal_period}" if (
-            r.fiscal_year
-        ) else ""
+        fiscal = (
+            f"FY{r.fiscal_year}{'' if r.fiscal_period == 'FY' else r.fiscal_period}"
+            if (r.fiscal_year)
+            else ""
+        )
         if r.value_usd is None:
             table.add_row(r.ticker, r.period, fiscal, "—", f"[dim]gap: {r.gap}[/dim]", "")
             continue
         evidence = ", ".join(r.accessions[:2]) or (r.source_urls[0] if r.source_urls else "")
         if len(r.accessions) > 2:
             evidence += f" +{len(r.accessions) - 2}"
-        table.add_row(r.ticker, r.period, fiscal, _millions(r.value_usd), r.derivation or "",
-                      f"{'/'.join(r.evidence)}: {evidence}")
+        table.add_row(
+            r.ticker,
+            r.period,
+            fiscal,
+            _millions(r.value_usd),
+            r.derivation or "",
+            f"{'/'.join(r.evidence)}: {evidence}",
+        )
     out.print(table)
     for note in result.notes:
         out.print(f"[dim]{note}[/dim]", highlight=False)
@@ -182,8 +204,7 @@ def guidance(
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title=f"Capex guidance vs actuals, USD billions (as of {result.as_of})")
-    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise",
-                 "Stated basis"):
+    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Stated basis"):
         table.add_column(name, justify="right" if name in ("Guided", "Actual") else "left")
     for r in result.rows:
         low, high = r.low_usd, r.high_usd
@@ -192,31 +213,43 @@ def guidance(
         elif high is None or low == high:
             guided = f"{'>' if high is None else ''}{(low or 0) / 1e9:,.1f}"
         else:
-            guided = f"{(low or 0) / 1e9:,.1f}–{high / 1e9:,.1f}"
+            guided = f"{(low or 0) / 1e9:,.1f}-{high / 1e9:,.1f}"
         actual = f"{r.actual_usd / 1e9:,.1f}" if r.actual_usd is not None else "—"
         if r.surprise_usd is not None and r.surprise_pct is not None:
             surprise = f"{r.surprise_usd / 1e9:+,.1f} ({r.surprise_pct:+.1f}%)"
         else:
             surprise = f"[dim]{r.status}[/dim]"
-        table.add_row(r.ticker, str(r.announced_on), r.period_label, guided, actual, surprise,
-                      r.basis_as_stated[:60])
+        table.add_row(
+            r.ticker,
+            str(r.announced_on),
+            r.period_label,
+            guided,
+            actual,
+            surprise,
+            r.basis_as_stated[:60],
+        )
     out.print(table)
-    out.print("[dim]Actuals are on each company's headline basis (`jevons capex --basis "
-              "headline`); surprise = actual minus the guided midpoint.[/dim]")
+    out.print(
+        "[dim]Actuals are on each company's headline basis (`jevons capex --basis "
+        "headline`); surprise = actual minus the guided midpoint.[/dim]"
+    )
 
 
 @ingest_app.command("sec")
 @handle_errors
 def ingest_sec_cmd(
-    tickers: Annotated[list[str] | None, typer.Argument(help="Tickers from the shipped map.")] = None,
+    tickers: Annotated[
+        list[str] | None, typer.Argument(help="Tickers from the shipped map.")
+    ] = None,
     cik: Annotated[list[str] | None, typer.Option("--cik", help="Any filer's CIK.")] = None,
     file: Annotated[
         list[Path] | None, typer.Option("--file", help="A saved companyfacts JSON (offline).")
     ] = None,
     user_agent: Annotated[
         str | None,
-        typer.Option("--user-agent", help="Name and e-mail for the SEC (or "
-                     "JEVONS_SEC_USER_AGENT)."),
+        typer.Option(
+            "--user-agent", help="Name and e-mail for the SEC (or JEVONS_SEC_USER_AGENT)."
+        ),
     ] = None,
     refresh: Annotated[bool, typer.Option(help="Download again despite the cache.")] = False,
     fmt: FormatOpt = "table",
@@ -258,8 +291,9 @@ def companies(fmt: FormatOpt = "table") -> None:
     for name in ("Ticker", "CIK", "Name", "Fiscal year ends", "Evidence", "Years"):
         table.add_column(name)
     for c in result.rows:
-        table.add_row(c.ticker or "—", f"{c.cik:010d}", c.name or "", c.fiscal_year_end,
-                      c.evidence, c.years)
+        table.add_row(
+            c.ticker or "—", f"{c.cik:010d}", c.name or "", c.fiscal_year_end, c.evidence, c.years
+        )
     out.print(table)
 
 
@@ -289,12 +323,15 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; the store is unchanged (writes are transactional)")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the one place a stray error is reported
+    except Exception as exc:
         if os.environ.get("JEVONS_DEBUG"):
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
-        err.print(f"internal error: {type(exc).__name__}: {first} (set JEVONS_DEBUG=1 for "
-                  "details)", markup=False, highlight=False)
+        err.print(
+            f"internal error: {type(exc).__name__}: {first} (set JEVONS_DEBUG=1 for details)",
+            markup=False,
+            highlight=False,
+        )
         sys.exit(70)
 
 

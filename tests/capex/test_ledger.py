@@ -29,8 +29,9 @@ GOLDEN = [
 
 
 @pytest.mark.parametrize(("ticker", "basis", "period", "expected"), GOLDEN)
-def test_golden_annual_figures(store: Store, ticker: str, basis: str, period: str,
-                               expected: int) -> None:
+def test_golden_annual_figures(
+    store: Store, ticker: str, basis: str, period: str, expected: int
+) -> None:
     calendar = "fiscal" if period.startswith("FY") else "calendar"
     result = capex([ticker], basis=basis, freq="year", calendar=calendar, store=store)
     assert result.value(ticker, period) == expected
@@ -96,8 +97,7 @@ def test_gaps_are_visible_not_filled(store: Store) -> None:
     net = capex(["AMZN"], basis="net", start="2022", end="2023", store=store)
     assert all(r.value_usd is None for r in net.records)  # no proceeds for 2022-23 quarters
     assert len(net.records) == 8
-    hidden = capex(["AMZN"], basis="net", start="2022", end="2023", include_gaps=False,
-                   store=store)
+    hidden = capex(["AMZN"], basis="net", start="2022", end="2023", include_gaps=False, store=store)
     assert hidden.records == ()
 
 

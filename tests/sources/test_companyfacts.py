@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import COMPANYFACTS, companyfacts_doc, fact
 
+from conftest import COMPANYFACTS, companyfacts_doc, fact
 from jevons.errors import InputDataError
 from jevons.sources.companyfacts import parse_companyfacts
 
 PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
-OK = [fact("2024-01-01", "2024-03-31", 100, "0000000001-24-000001", "10-Q", "2024-04-30",
-           2024, "Q1")]
+OK = [
+    fact("2024-01-01", "2024-03-31", 100, "0000000001-24-000001", "10-Q", "2024-04-30", 2024, "Q1")
+]
 
 
 def test_real_shaped_fixture_keeps_provenance() -> None:
@@ -23,9 +24,14 @@ def test_real_shaped_fixture_keeps_provenance() -> None:
     concepts = {(f.taxonomy, f.concept) for f in parsed.facts}
     assert ("us-gaap", "PaymentsToAcquireProductiveAssets") in concepts
     assert ("amzn", "ProceedsFromPropertyPlantAndEquipmentSalesAndIncentives") in concepts
-    f = next(f for f in parsed.facts if f.accession == "0001018724-25-000004"
-             and f.concept == "PaymentsToAcquireProductiveAssets" and f.end.year == 2024
-             and f.duration_days > 360)
+    f = next(
+        f
+        for f in parsed.facts
+        if f.accession == "0001018724-25-000004"
+        and f.concept == "PaymentsToAcquireProductiveAssets"
+        and f.end.year == 2024
+        and f.duration_days > 360
+    )
     assert (f.value, f.form, f.fy, f.fp, f.unit) == (82_999_000_000, "10-K", 2024, "FY", "USD")
     assert f.frame is None or f.frame.startswith("CY")
 
@@ -112,7 +118,7 @@ def test_bad_dates_and_accessions() -> None:
 
 def test_conflicting_facts_in_one_filing() -> None:
     rows = [OK[0], dict(OK[0], val=101)]
-    with pytest.raises(InputDataError, match="conflicting facts .* 100 and 101"):
+    with pytest.raises(InputDataError, match=r"conflicting facts .* 100 and 101"):
         parse_companyfacts(companyfacts_doc(1, {PPE: rows}), origin="x")
 
 

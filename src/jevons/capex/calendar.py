@@ -97,4 +97,6 @@ def parse_period_bound(text: str, *, upper: bool) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         pass
-    raise UsageError(f"period '{text}' is not a year (2024), a quarter (2024Q3) or a date (2024-07-01)")
+    raise UsageError(
+        f"period '{text}' is not a year (2024), a quarter (2024Q3) or a date (2024-07-01)"
+    )

@@ -66,11 +66,16 @@ def companies(store: Store | None = None) -> CompaniesResult:
             annual = [v for v in values if v.is_annual]
             years = sorted({v.fiscal_year for v in values})
             span = f"FY{years[0]}-FY{years[-1]}" if years else "none"
-            rows.append(CompanyInfo(
-                cik=c.cik, ticker=c.ticker, name=c.name,
-                fiscal_year_end=fiscal_year_end([v.period_end for v in annual]),
-                evidence=c.source, years=span,
-            ))
+            rows.append(
+                CompanyInfo(
+                    cik=c.cik,
+                    ticker=c.ticker,
+                    name=c.name,
+                    fiscal_year_end=fiscal_year_end([v.period_end for v in annual]),
+                    evidence=c.source,
+                    years=span,
+                )
+            )
         return CompaniesResult(tuple(rows))
     finally:
         if owned:

@@ -98,6 +98,7 @@ def _pick_concept(
     """One concept per fiscal year: the first in priority order that has the annual value,
     else (an open year) the first that has any fact in the year. Mixing concepts inside a year
     would difference two different definitions."""
+
     def in_year(f: Fact) -> bool:
         return f.start is not None and year.start <= f.start and f.end <= year.end
 
@@ -170,16 +171,32 @@ def _derive_year(
     label = year.label
 
     def value(
-        period: str, start: date, end: date, amount: int, derivation: str,
-        used: Iterable[Fact], note: str | None = None,
+        period: str,
+        start: date,
+        end: date,
+        amount: int,
+        derivation: str,
+        used: Iterable[Fact],
+        note: str | None = None,
     ) -> LineValue:
         accessions = tuple(dict.fromkeys(f.accession for f in used))
         forms = " + ".join(dict.fromkeys(f.form for f in used))
         return LineValue(
-            cik=cik, line_item=line_item, fiscal_year=label, fiscal_period=period,
-            period_start=start, period_end=end, value_usd=amount, derivation=derivation,
-            accessions=accessions, concept=name, evidence=SEC_XBRL, source_form=forms,
-            source_url=None, note=note, vintage=vintage,
+            cik=cik,
+            line_item=line_item,
+            fiscal_year=label,
+            fiscal_period=period,
+            period_start=start,
+            period_end=end,
+            value_usd=amount,
+            derivation=derivation,
+            accessions=accessions,
+            concept=name,
+            evidence=SEC_XBRL,
+            source_form=forms,
+            source_url=None,
+            note=note,
+            vintage=vintage,
         )
 
     out: list[LineValue] = []
@@ -220,12 +237,19 @@ def _derive_year(
                         "quarters sum to the year"
                     )
                 out.append(
-                    value(period, start, cur.end, amount, derivation, (*cur.facts, *prev.facts),
-                          note)
+                    value(
+                        period, start, cur.end, amount, derivation, (*cur.facts, *prev.facts), note
+                    )
                 )
         elif three_month is not None and three_month.start is not None:
             out.append(
-                value(period, three_month.start, three_month.end, three_month.value, REPORTED,
-                      [three_month])
+                value(
+                    period,
+                    three_month.start,
+                    three_month.end,
+                    three_month.value,
+                    REPORTED,
+                    [three_month],
+                )
             )
     return out

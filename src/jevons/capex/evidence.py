@@ -58,8 +58,14 @@ def sec_values(store: Store, cik: int, vintage: Vintage) -> list[LineValue]:
         if item == COMPANY_CAPEX_DEFINITION:
             continue
         out.extend(
-            derive_line(facts, cik=cik, line_item=item, priority=concepts_for(cik, item),
-                        vintage=vintage, years=years)
+            derive_line(
+                facts,
+                cik=cik,
+                line_item=item,
+                priority=concepts_for(cik, item),
+                vintage=vintage,
+                years=years,
+            )
         )
     return out
 

@@ -103,21 +103,28 @@ def _parse_label(label: str) -> tuple[str, int, int | None]:
     return kind, year, quarter
 
 
-def _find_actual(records: tuple[CapexRecord, ...], kind: str, year: int,
-                 quarter: int | None) -> CapexRecord | None:
+def _find_actual(
+    records: tuple[CapexRecord, ...], kind: str, year: int, quarter: int | None
+) -> CapexRecord | None:
     for r in records:
         if kind == "calendar" and r.freq == "year" and r.period == str(year):
             return r
-        if kind == "fiscal" and r.fiscal_year == year and (
-            (quarter is None and r.fiscal_period == "FY")
-            or (quarter is not None and r.fiscal_period == f"Q{quarter}")
+        if (
+            kind == "fiscal"
+            and r.fiscal_year == year
+            and (
+                (quarter is None and r.fiscal_period == "FY")
+                or (quarter is not None and r.fiscal_period == f"Q{quarter}")
+            )
         ):
             return r
     return None
 
 
 def guidance(
-    companies: tuple[str, ...] = ("all",), *, as_of: date | None = None,
+    companies: tuple[str, ...] = ("all",),
+    *,
+    as_of: date | None = None,
     store: Store | None = None,
 ) -> GuidanceResult:
     """Every announced plan with, once its period has ended, the actual and the surprise
@@ -136,16 +143,19 @@ def guidance(
             freq = "quarter" if quarter else "year"
             key = (r["ticker"], f"{cal}-{freq}")
             if key not in ledgers:
-                ledgers[key] = capex([r["ticker"]], basis="headline", freq=freq, calendar=cal,
-                                     store=db).records
+                ledgers[key] = capex(
+                    [r["ticker"]], basis="headline", freq=freq, calendar=cal, store=db
+                ).records
             actual = _find_actual(ledgers[key], kind, year, quarter)
+            period_end: date | None
             if actual:
                 period_end = actual.period_end
             else:
                 annual_key = (r["ticker"], "fiscal-year")
                 if annual_key not in ledgers:
-                    ledgers[annual_key] = capex([r["ticker"]], basis="gross", freq="year",
-                                                calendar="fiscal", store=db).records
+                    ledgers[annual_key] = capex(
+                        [r["ticker"]], basis="gross", freq="year", calendar="fiscal", store=db
+                    ).records
                 period_end = _expected_end(kind, year, quarter, ledgers[annual_key])
             ended = period_end is not None and period_end < today
             low, high = r["low_usd"], r["high_usd"]
@@ -167,18 +177,31 @@ def guidance(
                 status = "compared with the stated lower bound ('over')"
             else:
                 status = "compared"
-            out.append(GuidanceRow(
-                ticker=r["ticker"], announced_on=r["announced_on"],
-                period_label=r["period_label"], low_usd=low, high_usd=high,
-                basis_as_stated=r["basis"] or "", speaker_or_document=r["speaker_or_document"] or "",
-                quote=r["quote_or_paraphrase"] or "", source_url=r["source_url"] or "",
-                source_title=r["source_title"] or "", period_end=period_end, ended=ended,
-                compared_basis="headline: " + headline_rule(int(r["cik"])).definition,
-                actual_usd=value, actual_period=actual.period if actual and ended else None,
-                actual_accessions=actual.accessions if actual and ended else (),
-                actual_evidence=actual.evidence if actual and ended else (),
-                guide_point_usd=point, surprise_usd=surprise, surprise_pct=pct, status=status,
-            ))
+            out.append(
+                GuidanceRow(
+                    ticker=r["ticker"],
+                    announced_on=r["announced_on"],
+                    period_label=r["period_label"],
+                    low_usd=low,
+                    high_usd=high,
+                    basis_as_stated=r["basis"] or "",
+                    speaker_or_document=r["speaker_or_document"] or "",
+                    quote=r["quote_or_paraphrase"] or "",
+                    source_url=r["source_url"] or "",
+                    source_title=r["source_title"] or "",
+                    period_end=period_end,
+                    ended=ended,
+                    compared_basis="headline: " + headline_rule(int(r["cik"])).definition,
+                    actual_usd=value,
+                    actual_period=actual.period if actual and ended else None,
+                    actual_accessions=actual.accessions if actual and ended else (),
+                    actual_evidence=actual.evidence if actual and ended else (),
+                    guide_point_usd=point,
+                    surprise_usd=surprise,
+                    surprise_pct=pct,
+                    status=status,
+                )
+            )
     finally:
         if owned:
             db.close()

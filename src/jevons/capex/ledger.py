@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
@@ -139,9 +139,7 @@ class CapexResult:
         lines = [head]
         for r in self.records:
             shown = f"{r.value_usd / 1e6:>12,.0f}" if r.value_usd is not None else f"{'gap':>12}"
-            lines.append(
-                f"{r.ticker:6} {r.period:9} {shown}  {r.derivation or r.gap or ''}"
-            )
+            lines.append(f"{r.ticker:6} {r.period:9} {shown}  {r.derivation or r.gap or ''}")
         lines.extend(self.notes)
         return "\n".join(lines)
 
@@ -160,9 +158,7 @@ def resolve_companies(store: Store, tokens: Sequence[str]) -> list[CompanyRow]:
         if token.isdigit():
             match = next((c for c in known if c.cik == int(token)), None)
         else:
-            match = next(
-                (c for c in known if c.ticker and c.ticker.upper() == token.upper()), None
-            )
+            match = next((c for c in known if c.ticker and c.ticker.upper() == token.upper()), None)
         if match is None:
             names = ", ".join(c.ticker or f"CIK {c.cik}" for c in known)
             raise UnknownCompanyError(
@@ -204,7 +200,9 @@ def _formula_value(
             if item == PROCEEDS_PPE and not reports_proceeds:
                 note = "the company reports no separate proceeds line: net equals gross"
                 continue
-            return _BasisValue(None, tuple(used), gap=f"no {LINE_ITEM_LABELS[item]} for this period")
+            return _BasisValue(
+                None, tuple(used), gap=f"no {LINE_ITEM_LABELS[item]} for this period"
+            )
         total += sign * found.value_usd
         used.append(found)
     return _BasisValue(total, tuple(used), note=note)
@@ -222,9 +220,7 @@ def _basis_value(
     stated = lines.get(COMPANY_CAPEX_DEFINITION, {}).get(key)
     rule_basis = headline_basis_for_year(cik, key[0])
     computed = (
-        _formula_value(rule_basis, key, lines, reports_proceeds)
-        if rule_basis is not None
-        else None
+        _formula_value(rule_basis, key, lines, reports_proceeds) if rule_basis is not None else None
     )
     if computed is not None and computed.value is not None:
         note = computed.note
@@ -238,9 +234,13 @@ def _basis_value(
         return _BasisValue(
             stated.value_usd, (stated,), note="company-stated figure (not computed from lines)"
         )
-    gap = computed.gap if computed is not None else (
-        "no company-stated figure for this period (the company's definition cannot be "
-        "computed from cash-flow lines)"
+    gap = (
+        computed.gap
+        if computed is not None
+        else (
+            "no company-stated figure for this period (the company's definition cannot be "
+            "computed from cash-flow lines)"
+        )
     )
     return _BasisValue(None, (), gap=gap)
 
@@ -279,8 +279,10 @@ def _expected_keys(
         key = (year, f"Q{q}")
         if key not in keys and year in fy_bounds:
             fy_start = fy_bounds[year][0]
-            keys[key] = (_month_end_after(fy_start, 3 * (q - 1)) + timedelta(days=1),
-                         _month_end_after(fy_start, 3 * q))
+            keys[key] = (
+                _month_end_after(fy_start, 3 * (q - 1)) + timedelta(days=1),
+                _month_end_after(fy_start, 3 * q),
+            )
         q += 1
         if q == 5:
             year, q = year + 1, 1
@@ -305,8 +307,9 @@ def _record(
     else:
         calendar_period = quarter_label(cy, cq)
         period = f"FY{fiscal_year}{fiscal_period}" if calendar == "fiscal" else calendar_period
-    return _make_record(company, basis, freq, period, calendar_period, fiscal_year,
-                        fiscal_period, start, end, bv)
+    return _make_record(
+        company, basis, freq, period, calendar_period, fiscal_year, fiscal_period, start, end, bv
+    )
 
 
 def _make_record(
@@ -327,7 +330,9 @@ def _make_record(
     for c in bv.components:
         if c.source_url:
             urls.append(c.source_url)
-        urls.extend(edgar_filing_url(company.cik, a) for a in c.accessions if c.evidence != "shipped")
+        urls.extend(
+            edgar_filing_url(company.cik, a) for a in c.accessions if c.evidence != "shipped"
+        )
     if derivation is None and bv.components:
         derivation = bv.components[0].derivation
     return CapexRecord(
@@ -372,9 +377,7 @@ def _company_records(
         is_calendar_year_end(v.period_end) for v in annual_values
     )
     if freq == "year" and calendar == "calendar" and not calendar_years:
-        return _calendar_years_from_quarters(
-            company, basis, values, lines, reports_proceeds
-        )
+        return _calendar_years_from_quarters(company, basis, values, lines, reports_proceeds)
     out = []
     for key, dates in sorted(_expected_keys(values, freq).items(), key=lambda kv: kv[1]):
         bv = _basis_value(basis, company.cik, key, lines, reports_proceeds)
@@ -396,8 +399,11 @@ def _calendar_years_from_quarters(
     )
     for key, dates in _expected_keys(values, "quarter").items():
         cy, cq = calendar_quarter(*dates)
-        by_year[cy][cq] = (key, dates, _basis_value(basis, company.cik, key, lines,
-                                                    reports_proceeds))
+        by_year[cy][cq] = (
+            key,
+            dates,
+            _basis_value(basis, company.cik, key, lines, reports_proceeds),
+        )
     out = []
     for cy in sorted(by_year):
         quarters = by_year[cy]
@@ -410,13 +416,27 @@ def _calendar_years_from_quarters(
             start = min(t[1][0] for t in present.values())
             end = max(t[1][1] for t in present.values())
             bv = _BasisValue(total, comps, note="sum of the four fiscal quarters in this year")
-            out.append(_make_record(company, basis, "year", str(cy), str(cy), None, None,
-                                    start, end, bv, derivation=SUM_OF_QUARTERS))
+            out.append(
+                _make_record(
+                    company,
+                    basis,
+                    "year",
+                    str(cy),
+                    str(cy),
+                    None,
+                    None,
+                    start,
+                    end,
+                    bv,
+                    derivation=SUM_OF_QUARTERS,
+                )
+            )
         else:
             missing = [f"Q{q}" for q in range(1, 5) if q not in present]
             bv = _BasisValue(None, (), gap=f"calendar {', '.join(missing)} {cy} not available")
-            out.append(_make_record(company, basis, "year", str(cy), str(cy), None, None,
-                                    start, end, bv))
+            out.append(
+                _make_record(company, basis, "year", str(cy), str(cy), None, None, start, end, bv)
+            )
     return out
 
 
@@ -456,8 +476,13 @@ def _totals(
                 evidence=tuple(dict.fromkeys(e for p in parts for e in p.evidence)),
                 source_urls=tuple(dict.fromkeys(u for p in parts for u in p.source_urls)),
                 components=tuple(
-                    {"ticker": p.ticker, "period": p.period, "value_usd": p.value_usd,
-                     "derivation": p.derivation, "accessions": list(p.accessions)}
+                    {
+                        "ticker": p.ticker,
+                        "period": p.period,
+                        "value_usd": p.value_usd,
+                        "derivation": p.derivation,
+                        "accessions": list(p.accessions),
+                    }
                     for p in parts
                 ),
             )
@@ -497,7 +522,9 @@ def capex(
     _check_choice("vintage", vintage, VINTAGES)
     _check_choice("source", source, SOURCES)
     if total and calendar == "fiscal":
-        raise UsageError("--total sums calendar periods; it cannot be combined with --calendar fiscal")
+        raise UsageError(
+            "--total sums calendar periods; it cannot be combined with --calendar fiscal"
+        )
     lower = parse_period_bound(start, upper=False) if start else None
     upper = parse_period_bound(end, upper=True) if end else None
     if lower and upper and lower > upper:
@@ -509,15 +536,22 @@ def capex(
         records: list[CapexRecord] = []
         for company in chosen:
             records.extend(
-                _company_records(db, company, basis=basis, freq=freq,  # type: ignore[arg-type]
-                                 calendar=calendar, vintage=vintage,  # type: ignore[arg-type]
-                                 source=source)  # type: ignore[arg-type]
+                _company_records(
+                    db,
+                    company,
+                    basis=basis,
+                    freq=cast(Freq, freq),
+                    calendar=cast(Calendar, calendar),
+                    vintage=cast(Vintage, vintage),
+                    source=cast(Source, source),
+                )
             )
     finally:
         if owned:
             db.close()
     records = [
-        r for r in records
+        r
+        for r in records
         if (lower is None or r.period_end >= lower) and (upper is None or r.period_end <= upper)
     ]
     notes: list[str] = []

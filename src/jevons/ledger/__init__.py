@@ -1,6 +1,6 @@
 """The embedded DuckDB store: built from package data on first use, extended by ingests."""
 
-from jevons.ledger.ingest import IngestResult, IngestedCompany, ingest_sec, ingest_sec_file
+from jevons.ledger.ingest import IngestedCompany, IngestResult, ingest_sec, ingest_sec_file
 from jevons.ledger.store import Store, open_store
 
 __all__ = [

@@ -51,9 +51,11 @@ class IngestResult:
     def summary(self) -> str:
         lines = [f"Ingested {len(self.companies)} filer(s) into {self.store_path}:"]
         for c in self.companies:
-            dup = f", {c.duplicates_collapsed} verbatim duplicates collapsed" if (
-                c.duplicates_collapsed
-            ) else ""
+            dup = (
+                f", {c.duplicates_collapsed} verbatim duplicates collapsed"
+                if (c.duplicates_collapsed)
+                else ""
+            )
             lines.append(
                 f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts{dup} "
                 f"from {c.source}"
@@ -93,13 +95,26 @@ def _write(
     with store.transaction() as tx:
         for facts, ticker, kind, source, digest in parsed:
             store.replace_company_facts(
-                tx, cik=facts.cik, ticker=ticker, name=facts.entity_name, facts=facts.facts,
-                source_kind=kind, source=source, sha256=digest,
+                tx,
+                cik=facts.cik,
+                ticker=ticker,
+                name=facts.entity_name,
+                facts=facts.facts,
+                source_kind=kind,
+                source=source,
+                sha256=digest,
                 duplicates_collapsed=facts.duplicates_collapsed,
             )
             out.append(
-                IngestedCompany(facts.cik, ticker, facts.entity_name, len(facts.facts),
-                                facts.duplicates_collapsed, source, digest)
+                IngestedCompany(
+                    facts.cik,
+                    ticker,
+                    facts.entity_name,
+                    len(facts.facts),
+                    facts.duplicates_collapsed,
+                    source,
+                    digest,
+                )
             )
     return tuple(out)
 

@@ -34,18 +34,22 @@ def datasets(store: Store | None = None) -> DatasetsResult:
         for d in db.datasets():
             rows.append({"kind": "shipped", **d})
         for i in db.ingests():
-            rows.append({
-                "name": f"ingest #{i['id']} CIK {i['cik']:010d}",
-                "kind": i["source_kind"],
-                "file": i["source"],
-                "origin": i["source"],
-                "licence": "SEC EDGAR data (public)",
-                "retrieved": str(i["ingested_at"]),
-                "sha256": i["sha256"],
-                "rows": i["facts"],
-                "description": f"{i['facts']} capex facts, {i['duplicates_collapsed']} verbatim "
-                "duplicates collapsed",
-            })
+            rows.append(
+                {
+                    "name": f"ingest #{i['id']} CIK {i['cik']:010d}",
+                    "kind": i["source_kind"],
+                    "file": i["source"],
+                    "origin": i["source"],
+                    "licence": "SEC EDGAR data (public)",
+                    "retrieved": str(i["ingested_at"]),
+                    "sha256": i["sha256"],
+                    "rows": i["facts"],
+                    "description": (
+                        f"{i['facts']} capex facts, {i['duplicates_collapsed']} verbatim "
+                        "duplicates collapsed"
+                    ),
+                }
+            )
         return DatasetsResult(tuple(rows), db.path)
     finally:
         if owned:

@@ -128,16 +128,30 @@ class Store:
         con.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [f.cik, f.taxonomy, f.concept, f.unit, f.start, f.end, f.value, f.accession,
-                 f.form, f.fy, f.fp, f.filed, f.frame, ingest_id]
+                [
+                    f.cik,
+                    f.taxonomy,
+                    f.concept,
+                    f.unit,
+                    f.start,
+                    f.end,
+                    f.value,
+                    f.accession,
+                    f.form,
+                    f.fy,
+                    f.fp,
+                    f.filed,
+                    f.frame,
+                    ingest_id,
+                ]
                 for f in facts
             ],
         )
-        existing = con.execute("SELECT ticker, source FROM companies WHERE cik = ?", [cik]).fetchone()
+        existing = con.execute(
+            "SELECT ticker, source FROM companies WHERE cik = ?", [cik]
+        ).fetchone()
         if existing is None:
-            con.execute(
-                "INSERT INTO companies VALUES (?, ?, ?, 'sec-xbrl')", [cik, ticker, name]
-            )
+            con.execute("INSERT INTO companies VALUES (?, ?, ?, 'sec-xbrl')", [cik, ticker, name])
         else:
             source_now = existing[1] if "sec-xbrl" in existing[1] else f"{existing[1]}+sec-xbrl"
             con.execute(
@@ -165,35 +179,69 @@ def _shipped_records() -> tuple[list[list[Any]], list[list[Any]], list[list[Any]
     for r in read_rows("capex_annual"):
         end = date.fromisoformat(r["fiscal_year_end"])
         start = end.replace(year=end.year - 1) + timedelta(days=1)
-        capex.append([
-            cik(r["ticker"]), r["ticker"], "year", int(r["fiscal_year"]), "FY", start, end, end,
-            r["line_item"], r["xbrl_concept"], int(r["value_usd"]), "reported",
-            r["source_form"] or None, r["source_accession"] or None, r["source_url"] or None,
-            r["source_note"] or None, "capex_annual",
-        ])
+        capex.append(
+            [
+                cik(r["ticker"]),
+                r["ticker"],
+                "year",
+                int(r["fiscal_year"]),
+                "FY",
+                start,
+                end,
+                end,
+                r["line_item"],
+                r["xbrl_concept"],
+                int(r["value_usd"]),
+                "reported",
+                r["source_form"] or None,
+                r["source_accession"] or None,
+                r["source_url"] or None,
+                r["source_note"] or None,
+                "capex_annual",
+            ]
+        )
     for r in read_rows("capex_quarterly"):
         derivation = "reported" if r["derivation"] == "reported_quarter" else r["derivation"]
-        capex.append([
-            cik(r["ticker"]), r["ticker"], "quarter", int(r["fiscal_year"]), r["fiscal_quarter"],
-            date.fromisoformat(r["period_start"]), date.fromisoformat(r["period_end"]),
-            date.fromisoformat(r["fiscal_year_end"]), r["line_item"], r["xbrl_concept"],
-            int(r["value_usd"]), derivation, r["source_form"] or None,
-            r["source_accession"] or None, r["source_url"] or None, r["source_note"] or None,
-            "capex_quarterly",
-        ])
+        capex.append(
+            [
+                cik(r["ticker"]),
+                r["ticker"],
+                "quarter",
+                int(r["fiscal_year"]),
+                r["fiscal_quarter"],
+                date.fromisoformat(r["period_start"]),
+                date.fromisoformat(r["period_end"]),
+                date.fromisoformat(r["fiscal_year_end"]),
+                r["line_item"],
+                r["xbrl_concept"],
+                int(r["value_usd"]),
+                derivation,
+                r["source_form"] or None,
+                r["source_accession"] or None,
+                r["source_url"] or None,
+                r["source_note"] or None,
+                "capex_quarterly",
+            ]
+        )
     guidance: list[list[Any]] = []
     for r in read_rows("guidance"):
-        guidance.append([
-            r["ticker"], cik(r["ticker"]), date.fromisoformat(r["announced_on"]),
-            r["period_label"], int(r["low_usd"]) if r["low_usd"] else None,
-            int(r["high_usd"]) if r["high_usd"] else None, r["basis"],
-            r["speaker_or_document"], r["quote_or_paraphrase"], r["source_url"],
-            r["source_title"],
-        ])
+        guidance.append(
+            [
+                r["ticker"],
+                cik(r["ticker"]),
+                date.fromisoformat(r["announced_on"]),
+                r["period_label"],
+                int(r["low_usd"]) if r["low_usd"] else None,
+                int(r["high_usd"]) if r["high_usd"] else None,
+                r["basis"],
+                r["speaker_or_document"],
+                r["quote_or_paraphrase"],
+                r["source_url"],
+                r["source_title"],
+            ]
+        )
     names = {t: tickers[t][1] for t in tickers}
-    companies = [
-        [cik(t), t, names[t], "shipped"] for t in sorted({row[1] for row in capex})
-    ]
+    companies = [[cik(t), t, names[t], "shipped"] for t in sorted({row[1] for row in capex})]
     return capex, guidance, companies
 
 
@@ -210,8 +258,16 @@ def _load_shipped(con: duckdb.DuckDBPyConnection) -> None:
     for ds in manifest().values():
         con.execute(
             "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [ds.name, ds.file, ds.origin, ds.licence, ds.retrieved, ds.sha256, ds.rows,
-             ds.description],
+            [
+                ds.name,
+                ds.file,
+                ds.origin,
+                ds.licence,
+                ds.retrieved,
+                ds.sha256,
+                ds.rows,
+                ds.description,
+            ],
         )
     for cik, ticker, name, _ in companies:
         existing = con.execute("SELECT source FROM companies WHERE cik = ?", [cik]).fetchone()
@@ -222,9 +278,7 @@ def _load_shipped(con: duckdb.DuckDBPyConnection) -> None:
                 "UPDATE companies SET ticker = ?, source = 'shipped+' || source WHERE cik = ?",
                 [ticker, cik],
             )
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('shipped_digest', ?)", [manifest_digest()]
-    )
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('shipped_digest', ?)", [manifest_digest()])
 
 
 def _build_fresh(path: Path) -> None:
@@ -254,6 +308,11 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         text = str(exc).splitlines()[0]
         if "lock" in text.lower():
             raise StoreError(f"store {path} is in use by another process") from None
+        if "not a valid duckdb database" in text.lower():
+            raise StoreError(
+                f"{path} is not a jevons store (not a DuckDB file); move it away or set "
+                "JEVONS_HOME to another directory"
+            ) from None
         raise StoreError(f"cannot open store {path}: {text}") from None
     except duckdb.Error as exc:
         raise StoreError(

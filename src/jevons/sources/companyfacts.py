@@ -124,9 +124,11 @@ def parse_companyfacts(
     found_gross = False
     gross_concepts = set(concepts_for(cik, PURCHASES_PPE))
     for (taxonomy, concept), _item in wanted.items():
-        entry = taxonomies.get(taxonomy, {}).get(concept) if isinstance(
-            taxonomies.get(taxonomy), Mapping
-        ) else None
+        entry = (
+            taxonomies.get(taxonomy, {}).get(concept)
+            if isinstance(taxonomies.get(taxonomy), Mapping)
+            else None
+        )
         if entry is None:
             continue
         name = concept_name((taxonomy, concept))
@@ -173,15 +175,15 @@ def parse_companyfacts(
                 filed=_date(row["filed"], f"{where} filed", origin),
                 frame=str(row["frame"]) if row.get("frame") else None,
             )
-            key = (taxonomy, concept, accn, start, end, "USD")
-            previous = kept.get(key)
+            fact_key = (taxonomy, concept, accn, start, end, "USD")
+            previous = kept.get(fact_key)
             if previous is None:
-                kept[key] = fact
+                kept[fact_key] = fact
             elif previous.value == fact.value:
                 # The SEC API repeats some facts verbatim; they state nothing new.
                 duplicates += 1
                 if fact.frame and not previous.frame:
-                    kept[key] = fact
+                    kept[fact_key] = fact
             else:
                 raise InputDataError(
                     f"{origin}: conflicting facts for {where}: {previous.value} and {fact.value}"
@@ -191,10 +193,10 @@ def parse_companyfacts(
         raise InputDataError(
             f"{origin}: no capex facts for CIK {cik:010d}: expected {expected} in USD"
         )
-    name = doc.get("entityName")
+    entity = doc.get("entityName")
     return CompanyFacts(
         cik=cik,
-        entity_name=str(name) if name else f"CIK {cik:010d}",
+        entity_name=str(entity) if entity else f"CIK {cik:010d}",
         facts=tuple(kept.values()),
         duplicates_collapsed=duplicates,
         origin=origin,

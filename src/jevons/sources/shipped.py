@@ -73,5 +73,7 @@ def read_rows(name: str) -> list[dict[str, Any]]:
         )
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8")))
     if tuple(reader.fieldnames or ()) != ds.columns:
-        raise DataIntegrityError(f"shipped file {ds.file} has columns that differ from its manifest")
+        raise DataIntegrityError(
+            f"shipped file {ds.file} has columns that differ from its manifest"
+        )
     return list(reader)

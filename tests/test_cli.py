@@ -1,0 +1,205 @@
+"""The CLI end to end, as a new user runs it: embedded data, ingested files, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import COMPANYFACTS, store_digest
+from jevons.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_capex_amazon_2024_gross_and_net() -> None:
+    code, out, _ = run("capex", "--company", "AMZN", "--freq", "year", "--basis", "gross")
+    assert code == 0
+    line = next(ln for ln in out.splitlines() if "│ 2024 " in ln)
+    assert "82,999" in line
+    code, out, _ = run(
+        "capex", "--company", "AMZN", "--freq", "year", "--basis", "net", "--format", "json"
+    )
+    records = {r["period"]: r for r in json.loads(out)}
+    assert records["2024"]["value_usd"] == 77_658_000_000
+    assert round(records["2024"]["value_usd"] / 1e9) == 78
+
+
+def test_json_contract() -> None:
+    code, out, _ = run("capex", "-c", "GOOGL", "--freq", "year", "--basis", "gross", "-f", "json")
+    assert code == 0
+    records = json.loads(out)
+    required = {
+        "ticker",
+        "basis",
+        "freq",
+        "period",
+        "fiscal_year",
+        "fiscal_period",
+        "period_start",
+        "period_end",
+        "value_usd",
+        "derivation",
+        "accessions",
+    }
+    assert all(required <= set(r) for r in records)
+    r2024 = next(r for r in records if r["period"] == "2024")
+    assert r2024["value_usd"] == 52_535_000_000
+    assert (r2024["fiscal_year"], r2024["fiscal_period"]) == (2024, "FY")
+
+
+def test_csv_output_and_total() -> None:
+    code, out, err = run(
+        "capex",
+        "-c",
+        "AMZN,GOOGL",
+        "-c",
+        "META",
+        "--basis",
+        "gross",
+        "--total",
+        "--from",
+        "2024",
+        "--to",
+        "2026",
+        "-f",
+        "csv",
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["ticker"] for r in rows} == {"TOTAL"}
+    q4 = next(r for r in rows if r["period"] == "2024Q4")
+    assert int(q4["value_usd"]) == 27_834_000_000 + 14_276_000_000 + 14_425_000_000
+    assert "total omitted, no value for GOOGL" in err
+
+
+def test_every_command_renders_a_table() -> None:
+    for args in (
+        ["capex"],
+        ["capex", "--calendar", "fiscal", "--freq", "year"],
+        ["guidance"],
+        ["companies"],
+        ["datasets"],
+    ):
+        code, out, err = run(*args)
+        assert code == 0, (args, err)
+        assert out.strip()
+
+
+def test_guidance_json() -> None:
+    _, out, _ = run("guidance", "-c", "META", "--as-of", "2026-11-27", "-f", "json")
+    rows = json.loads(out)
+    first = next(r for r in rows if r["announced_on"] == "2025-01-29")
+    assert first["actual_usd"] == 72_215_000_000 and first["surprise_usd"] == 9_715_000_000
+
+
+def test_store_from_ingested_files_gives_the_embedded_numbers() -> None:
+    files = [str(p) for p in sorted(COMPANYFACTS.glob("*.json"))]
+    code, out, err = run("ingest", "sec", "--file", *files)
+    assert code == 0, err
+    assert "AMZN" in out and "GOOGL" in out
+    for company, basis in (
+        ("AMZN", "gross"),
+        ("AMZN", "net"),
+        ("GOOGL", "gross"),
+        ("META", "with_leases"),
+        ("MSFT", "gross"),
+    ):
+        outs = {}
+        for source in ("sec", "shipped"):
+            code, text, _ = run(
+                "capex",
+                "-c",
+                company,
+                "--basis",
+                basis,
+                "--source",
+                source,
+                "--no-gaps",
+                "-f",
+                "json",
+            )
+            outs[source] = {r["period"]: r["value_usd"] for r in json.loads(text)}
+        assert outs["sec"] and all(outs["shipped"][p] == v for p, v in outs["sec"].items())
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["capex", "--company", "NOPE"], "unknown company 'NOPE'", 3),
+        (["capex", "--basis", "cash"], "--basis must be one of", 2),
+        (["capex", "--format", "xml"], "--format must be one of", 2),
+        (["capex", "--from", "soon"], "is not a year", 2),
+        (["ingest", "sec", "NOPE"], "unknown ticker 'NOPE'", 3),
+        (["ingest", "sec", "AMZN"], "requires a User-Agent", 2),
+        (["ingest", "sec"], "name a ticker", 2),
+        (["ingest", "sec", "--cik", "abc"], "--cik 'abc' is not a number", 2),
+        (["guidance", "--as-of", "yesterday"], "is not a date", 2),
+    ],
+)
+def test_bad_input_one_line_error(args: list[str], message: str, code: int) -> None:
+    exit_code, out, err = run(*args)
+    assert exit_code == code
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "Traceback" not in out + err
+
+
+def test_bad_file_via_cli_leaves_store_unchanged(tmp_path: Path, jevons_home: Path) -> None:
+    run("ingest", "sec", "--file", str(COMPANYFACTS / "CIK0001018724.json"))
+    before = store_digest(jevons_home / "jevons.duckdb")
+    bad = tmp_path / "bad.json"
+    bad.write_bytes((COMPANYFACTS / "CIK0001326801.json").read_bytes()[:500])
+    code, _, err = run(
+        "ingest", "sec", "--file", str(COMPANYFACTS / "CIK0001652044.json"), "--file", str(bad)
+    )
+    assert code == 4 and "malformed or truncated JSON" in err
+    assert store_digest(jevons_home / "jevons.duckdb") == before
+
+
+def test_installed_script_prints_no_traceback(tmp_path: Path) -> None:
+    """The real console script, in a fresh process: errors stay one line."""
+    env = {**os.environ, "JEVONS_HOME": str(tmp_path / "home")}
+    bad = tmp_path / "x.json"
+    bad.write_text("{not json")
+    for args in (["capex", "-c", "XYZ"], ["ingest", "sec", "--file", str(bad)]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "jevons.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert proc.returncode != 0
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jevons.cli",
+            "capex",
+            "-c",
+            "AMZN",
+            "--freq",
+            "year",
+            "--basis",
+            "gross",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert ok.returncode == 0 and "82,999" in ok.stdout
