@@ -16,6 +16,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jevons.capex.bases import BASIS_DEFINITIONS
@@ -164,7 +165,9 @@ def capex(
             else ""
         )
         if r.value_usd is None:
-            table.add_row(r.ticker, r.period, fiscal, "—", f"[dim]gap: {r.gap}[/dim]", "")
+            table.add_row(
+                r.ticker, r.period, fiscal, "—", f"[dim]gap: {escape(r.gap or '')}[/dim]", ""
+            )
             continue
         evidence = ", ".join(r.accessions[:2]) or (r.source_urls[0] if r.source_urls else "")
         if len(r.accessions) > 2:
@@ -175,11 +178,11 @@ def capex(
             fiscal,
             _millions(r.value_usd),
             r.derivation or "",
-            f"{'/'.join(r.evidence)}: {evidence}",
+            escape(f"{'/'.join(r.evidence)}: {evidence}"),
         )
     out.print(table)
     for note in result.notes:
-        out.print(f"[dim]{note}[/dim]", highlight=False)
+        out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
 
 
 @app.command()
@@ -218,7 +221,7 @@ def guidance(
         if r.surprise_usd is not None and r.surprise_pct is not None:
             surprise = f"{r.surprise_usd / 1e9:+,.1f} ({r.surprise_pct:+.1f}%)"
         else:
-            surprise = f"[dim]{r.status}[/dim]"
+            surprise = f"[dim]{escape(r.status)}[/dim]"
         table.add_row(
             r.ticker,
             str(r.announced_on),
@@ -226,7 +229,7 @@ def guidance(
             guided,
             actual,
             surprise,
-            r.basis_as_stated[:60],
+            escape(r.basis_as_stated[:60]),
         )
     out.print(table)
     out.print(
@@ -292,7 +295,12 @@ def companies(fmt: FormatOpt = "table") -> None:
         table.add_column(name)
     for c in result.rows:
         table.add_row(
-            c.ticker or "—", f"{c.cik:010d}", c.name or "", c.fiscal_year_end, c.evidence, c.years
+            c.ticker or "—",
+            f"{c.cik:010d}",
+            escape(c.name or ""),
+            c.fiscal_year_end,
+            c.evidence,
+            c.years,
         )
     out.print(table)
 
@@ -310,7 +318,9 @@ def datasets(fmt: FormatOpt = "table") -> None:
     for name in ("Name", "Kind", "Rows", "Origin", "sha256"):
         table.add_column(name)
     for d in result.rows:
-        table.add_row(d["name"], d["kind"], str(d["rows"]), d["origin"], d["sha256"][:16])
+        table.add_row(
+            escape(d["name"]), d["kind"], str(d["rows"]), escape(d["origin"]), d["sha256"][:16]
+        )
     out.print(table)
 
 

@@ -39,7 +39,7 @@ BASIS_DEFINITIONS: Final[dict[str, str]] = {
     "sales and incentives",
     "with_leases": "purchases of property and equipment plus principal repayments of finance "
     "leases",
-    "headline": "each company's own stated capex definition (see `jevons capex --explain`)",
+    "headline": "each company's own stated capex definition (its rule is printed under the table)",
 }
 
 
