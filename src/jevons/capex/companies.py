@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from jevons.capex.evidence import line_values
-from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import Store, using_store
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def fiscal_year_end(ends: list[Any]) -> str:
 
 
 def companies(store: Store | None = None) -> CompaniesResult:
-    owned = store is None
-    db = store or open_store()
-    try:
+    with using_store(store) as db:
         rows = []
         for c in db.companies():
             values = line_values(db, c.cik, vintage="latest", source="auto")
@@ -77,6 +75,3 @@ def companies(store: Store | None = None) -> CompaniesResult:
                 )
             )
         return CompaniesResult(tuple(rows))
-    finally:
-        if owned:
-            db.close()

@@ -17,7 +17,7 @@ import pandas as pd
 from jevons.capex.bases import headline_rule
 from jevons.capex.ledger import CapexRecord, capex
 from jevons.errors import UsageError
-from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import Store, using_store
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,7 @@ def guidance(
     """Every announced plan with, once its period has ended, the actual and the surprise
     (actual minus the guided point: the midpoint of a range, or the single figure stated)."""
     today = as_of or date.today()
-    owned = store is None
-    db = store or open_store()
-    try:
+    with using_store(store) as db:
         wanted = {c.strip().upper() for token in companies for c in token.split(",")}
         rows = [r for r in db.guidance() if "ALL" in wanted or r["ticker"] in wanted]
         ledgers: dict[tuple[str, str], tuple[CapexRecord, ...]] = {}
@@ -202,9 +200,6 @@ def guidance(
                     status=status,
                 )
             )
-    finally:
-        if owned:
-            db.close()
     return GuidanceResult(tuple(out), today)
 
 

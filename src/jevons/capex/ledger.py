@@ -34,7 +34,7 @@ from jevons.capex.derive import Vintage
 from jevons.capex.evidence import SOURCES, Source, edgar_filing_url, index, line_values
 from jevons.capex.values import SUM_OF_QUARTERS, LineValue
 from jevons.errors import UnknownCompanyError, UsageError
-from jevons.ledger.store import CompanyRow, Store, open_store
+from jevons.ledger.store import CompanyRow, Store, using_store
 from jevons.sources.xbrl_concepts import (
     COMPANY_CAPEX_DEFINITION,
     LINE_ITEM_LABELS,
@@ -529,9 +529,7 @@ def capex(
     upper = parse_period_bound(end, upper=True) if end else None
     if lower and upper and lower > upper:
         raise UsageError(f"--from {start} is after --to {end}")
-    owned = store is None
-    db = store or open_store()
-    try:
+    with using_store(store) as db:
         chosen = resolve_companies(db, companies)
         records: list[CapexRecord] = []
         for company in chosen:
@@ -546,9 +544,6 @@ def capex(
                     source=cast(Source, source),
                 )
             )
-    finally:
-        if owned:
-            db.close()
     records = [
         r
         for r in records

@@ -16,7 +16,7 @@ import pandas as pd
 
 from jevons import paths
 from jevons.errors import InputDataError, UnknownCompanyError
-from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import Store, using_store
 from jevons.sources.companyfacts import CompanyFacts, parse_companyfacts
 from jevons.sources.sec_client import SecClient, companyfacts_url, resolve_user_agent
 from jevons.sources.tickers import cik_for_ticker, shipped_tickers
@@ -137,13 +137,8 @@ def ingest_sec_file(files: Sequence[Path | str], *, store: Store | None = None) 
         facts = parse_companyfacts(raw, origin=str(path))
         digest = hashlib.sha256(raw).hexdigest()
         parsed.append((facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest))
-    owned = store is None
-    target = store or open_store()
-    try:
+    with using_store(store) as target:
         return IngestResult(_write(target, parsed), target.path)
-    finally:
-        if owned:
-            target.close()
 
 
 def ingest_sec(
@@ -177,10 +172,5 @@ def ingest_sec(
     finally:
         if own_client:
             sec.close()
-    owned = store is None
-    target = store or open_store()
-    try:
+    with using_store(store) as target:
         return IngestResult(_write(target, parsed), target.path)
-    finally:
-        if owned:
-            target.close()

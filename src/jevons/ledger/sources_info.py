@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import Store, using_store
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,7 @@ class DatasetsResult:
 
 
 def datasets(store: Store | None = None) -> DatasetsResult:
-    owned = store is None
-    db = store or open_store()
-    try:
+    with using_store(store) as db:
         rows: list[dict[str, Any]] = []
         for d in db.datasets():
             rows.append({"kind": "shipped", **d})
@@ -51,6 +49,3 @@ def datasets(store: Store | None = None) -> DatasetsResult:
                 }
             )
         return DatasetsResult(tuple(rows), db.path)
-    finally:
-        if owned:
-            db.close()

@@ -321,6 +321,19 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         ) from None
 
 
+@contextlib.contextmanager
+def using_store(store: Store | None) -> Iterator[Store]:
+    """The caller's store, or the default one opened (and closed) for this call only."""
+    if store is not None:
+        yield store
+        return
+    db = open_store()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
 def open_store(path: Path | None = None) -> Store:
     """Open the store, building it from the package data on first use.
 
