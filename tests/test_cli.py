@@ -203,3 +203,34 @@ def test_installed_script_prints_no_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert ok.returncode == 0 and "82,999" in ok.stdout
+
+
+def test_price_index_reproduces_epoch_table_via_cli() -> None:
+    from conftest import SHARED
+
+    folder = SHARED / "data" / "ai" / "epoch_llm_prices"
+    if not folder.exists():
+        pytest.skip("Epoch AI input files not present")
+    golden = Path(__file__).parent / "prices" / "golden" / "epoch_frontier_published.csv"
+    published = list(csv.DictReader(golden.open()))
+    code, out, err = run(
+        "price-index",
+        "--method",
+        "frontier",
+        "--data",
+        str(folder / "aa_data_with_math5.csv"),
+        "--data",
+        str(folder / "epoch_ai_price_data_not_in_aa_with_benchmarks.csv"),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    ours = json.loads(out)
+    assert len(ours) == len(published) == 21
+    mmlu = next(r for r in ours if r["benchmark"] == "MMLU" and r["threshold_model"] == "GPT-3")
+    assert mmlu["n"] == 9 and abs(mmlu["factor_per_year"] / 11.77 - 1) < 0.01
+
+
+def test_price_index_needs_data() -> None:
+    code, _, err = run("price-index")
+    assert code == 2 and "pass --data FILE" in err

@@ -26,6 +26,7 @@ from jevons.capex.ledger import capex as capex_ledger
 from jevons.errors import JevonsError, UsageError
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
+from jevons.prices.frontier import frontier_trends, load_epoch_files
 
 app = typer.Typer(
     name="jevons",
@@ -320,6 +321,52 @@ def datasets(fmt: FormatOpt = "table") -> None:
     for d in result.rows:
         table.add_row(
             escape(d["name"]), d["kind"], str(d["rows"]), escape(d["origin"]), d["sha256"][:16]
+        )
+    out.print(table)
+
+
+@app.command("price-index")
+@handle_errors
+def price_index(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Model price/benchmark CSV in Epoch AI's format (repeatable)."),
+    ] = None,
+    method: Annotated[str, typer.Option(help="frontier (Epoch AI's method).")] = "frontier",
+    benchmark: Annotated[
+        list[str] | None, typer.Option("--benchmark", help="Limit to these benchmark columns.")
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """How fast the price of a fixed capability falls: a factor per year with a 90% interval.
+
+    Work in progress for the 'Prices and verdict' issue: only the frontier method on files given
+    with --data (Epoch AI's input CSVs reproduce their published table)."""
+    _check_format(fmt)
+    if method != "frontier":
+        raise UsageError(f"--method '{method}' is not available yet; use --method frontier")
+    if not data:
+        raise UsageError(
+            "pass --data FILE (for example Epoch AI's two input CSVs); a shipped price "
+            "history is not in the package yet"
+        )
+    result = frontier_trends(load_epoch_files(data), benchmarks=benchmark or None)
+    if fmt != "table":
+        _emit_records(result.to_dict(), fmt)
+        return
+    table = Table(title="Price decline at constant capability (frontier method)")
+    for name in ("Benchmark", "Threshold model", "n", "From", "To", "x per year", "90% CI", "R²"):
+        table.add_column(name, justify="right" if name in ("n", "x per year", "R²") else "left")
+    for t in result.trends:
+        table.add_row(
+            escape(t.benchmark),
+            escape(t.threshold_model),
+            str(t.n),
+            str(t.start_date),
+            str(t.end_date),
+            f"{t.factor_per_year:,.1f}",
+            escape(f"[{t.ci_low:,.1f}, {t.ci_high:,.1f}]"),
+            f"{t.r_squared:.2f}",
         )
     out.print(table)
 
