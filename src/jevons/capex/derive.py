@@ -127,7 +127,8 @@ def derive_line(
     ``years`` defaults to the fiscal years found in all of ``facts`` (all concepts), so that a
     line item reported in few filings still lands in the right fiscal year.
     """
-    chosen = select_vintage((f for f in facts if (f.taxonomy, f.concept) in set(priority)), vintage)
+    wanted = set(priority)
+    chosen = select_vintage((f for f in facts if (f.taxonomy, f.concept) in wanted), vintage)
     if years is None:
         years = fiscal_years(select_vintage(facts, vintage))
     by_concept: dict[Concept, list[Fact]] = defaultdict(list)
