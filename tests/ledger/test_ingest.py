@@ -72,15 +72,20 @@ def test_auto_source_prefers_ingested_facts_per_year(store: Store) -> None:
     assert by_period["2024"].value_usd == 52_535_000_000
 
 
+def _ingest_test_filer(store: Store, rows: list[dict[str, object]]) -> None:
+    """Ingest a CIK-9 filer (no ticker) whose purchases of PP&E are ``rows``."""
+    path = Path(store.path).parent / "cik9.json"
+    path.write_bytes(companyfacts_doc(9, {"PaymentsToAcquirePropertyPlantAndEquipment": rows}))
+    ingest_sec_file([path], store=store)
+
+
 def test_first_vintage_of_a_restated_filer(store: Store) -> None:
     rows = [
         fact("2023-01-01", "2023-12-31", 1000, "0000000009-24-000001", "10-K", "2024-02-01"),
         fact("2023-01-01", "2023-12-31", 900, "0000000009-25-000001", "10-K", "2025-02-01"),
         fact("2024-01-01", "2024-12-31", 2000, "0000000009-25-000001", "10-K", "2025-02-01"),
     ]
-    path = Path(store.path).parent / "restated.json"
-    path.write_bytes(companyfacts_doc(9, {"PaymentsToAcquirePropertyPlantAndEquipment": rows}))
-    ingest_sec_file([path], store=store)
+    _ingest_test_filer(store, rows)
     latest = capex(["9"], basis="gross", freq="year", store=store)
     first = capex(["9"], basis="gross", freq="year", vintage="first", store=store)
     assert latest.value("CIK9", "2023") == 900
@@ -96,9 +101,7 @@ def test_cik_only_filer_is_reachable_and_its_year_end_inferred(store: Store) -> 
         fact("2023-10-01", "2024-06-30", 45, "0000000009-24-000003", "10-Q", "2024-08-01"),
         fact("2023-10-01", "2024-09-30", 70, "0000000009-24-000004", "10-K", "2024-11-20"),
     ]
-    path = Path(store.path).parent / "sept.json"
-    path.write_bytes(companyfacts_doc(9, {"PaymentsToAcquirePropertyPlantAndEquipment": rows}))
-    ingest_sec_file([path], store=store)
+    _ingest_test_filer(store, rows)
     info = next(c for c in companies(store).rows if c.cik == 9)
     assert info.ticker is None and info.fiscal_year_end == "--09-30"
     result = capex(["0000000009"], basis="gross", calendar="fiscal", store=store)

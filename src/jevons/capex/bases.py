@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from jevons.sources.xbrl_concepts import (
-    COMPANY_CAPEX_DEFINITION,
     FINANCE_LEASE_PRINCIPAL,
     PROCEEDS_PPE,
     PURCHASES_PPE,
@@ -95,8 +94,6 @@ HEADLINE_RULES: Final[dict[int, HeadlineRule]] = {
         definition="Oracle: 'capital expenditures', the cash-flow line itself",
     ),
 }
-
-STATED_LINE: Final = COMPANY_CAPEX_DEFINITION
 
 
 def headline_rule(cik: int) -> HeadlineRule:

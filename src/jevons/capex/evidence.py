@@ -26,7 +26,7 @@ def edgar_filing_url(cik: int, accession: str) -> str:
     return f"https://www.sec.gov/Archives/edgar/data/{cik}/{accession.replace('-', '')}/"
 
 
-def _shipped_value(row: dict[str, Any], vintage: Vintage) -> LineValue:
+def _shipped_value(row: dict[str, Any]) -> LineValue:
     accession = row["source_accession"]
     return LineValue(
         cik=int(row["cik"]),
@@ -70,8 +70,8 @@ def sec_values(store: Store, cik: int, vintage: Vintage) -> list[LineValue]:
     return out
 
 
-def shipped_values(store: Store, cik: int, vintage: Vintage) -> list[LineValue]:
-    return [_shipped_value(r, vintage) for r in store.shipped_capex(cik)]
+def shipped_values(store: Store, cik: int) -> list[LineValue]:
+    return [_shipped_value(r) for r in store.shipped_capex(cik)]
 
 
 def merge(sec: Sequence[LineValue], shipped: Sequence[LineValue]) -> list[LineValue]:
@@ -82,7 +82,7 @@ def merge(sec: Sequence[LineValue], shipped: Sequence[LineValue]) -> list[LineVa
 
 def line_values(store: Store, cik: int, *, vintage: Vintage, source: Source) -> list[LineValue]:
     sec = sec_values(store, cik, vintage) if source in ("auto", "sec") else []
-    shipped = shipped_values(store, cik, vintage) if source in ("auto", "shipped") else []
+    shipped = shipped_values(store, cik) if source in ("auto", "shipped") else []
     return merge(sec, shipped)
 
 

@@ -52,4 +52,5 @@ class LineValue:
             "source_form": self.source_form,
             "source_url": self.source_url,
             "note": self.note,
+            "vintage": self.vintage,
         }
