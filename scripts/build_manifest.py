@@ -20,6 +20,56 @@ CAPEX_ORIGIN = (
     "shared/data/capex/{name} of the jevons reference data (compiled 2026-11-27 from SEC "
     "filings, company earnings releases and press coverage; see SOURCES.md there)"
 )
+AI_ORIGIN = (
+    "shared/data/ai/{name} of the jevons reference data (compiled 2026-11-27 from stored copies "
+    "of public pages and repositories; see SOURCES.md there)"
+)
+ANALOG_ORIGIN = (
+    "shared/data/analogs/{name} of the jevons reference data (compiled 2026-11-27; see "
+    "SOURCES.md there)"
+)
+ANALOG_SERIES = {
+    "dram": (
+        "DRAM",
+        "Santa Fe pcdb via carnegie/clab_experience_curve (commit 3cf165c1)",
+        "pcdb.santafe.edu public database; repository licence not stated",
+    ),
+    "hard_disk_drive": (
+        "Hard disk drives",
+        "Santa Fe pcdb via carnegie/clab_experience_curve (commit 3cf165c1)",
+        "pcdb.santafe.edu public database; repository licence not stated",
+    ),
+    "transistor": (
+        "Transistors",
+        "Santa Fe pcdb via carnegie/clab_experience_curve (commit 3cf165c1)",
+        "pcdb.santafe.edu public database; repository licence not stated",
+    ),
+    "monochrome_television": (
+        "Monochrome television",
+        "Santa Fe pcdb via carnegie/clab_experience_curve (commit 3cf165c1)",
+        "pcdb.santafe.edu public database; repository licence not stated",
+    ),
+    "laser_diode": (
+        "Laser diodes",
+        "Santa Fe pcdb via carnegie/clab_experience_curve (commit 3cf165c1)",
+        "pcdb.santafe.edu public database; repository licence not stated",
+    ),
+    "solar_pv": (
+        "Solar PV modules (Lafond et al. 2017)",
+        "Our World in Data dataset 1848 (owid/owid-datasets commit ed443748)",
+        "CC BY 4.0 (Our World in Data)",
+    ),
+    "solar_pv_irena": (
+        "Solar PV modules (OWID price x IRENA additions)",
+        "Our World in Data grapher solar-pv-prices and installed-solar-pv-capacity (IRENA)",
+        "CC BY 4.0 (Our World in Data)",
+    ),
+    "lighting_uk": (
+        "UK lighting (Fouquet and Pearson)",
+        "Our World in Data dataset 187 (owid/owid-datasets commit 189ffb34)",
+        "CC BY 4.0 (Our World in Data)",
+    ),
+}
 FACTS_LICENCE = (
     "CC0-1.0 for the compilation; the figures are facts from public filings and statements, "
     "each row names its source"
@@ -49,6 +99,76 @@ DATASETS = {
         "description": "Capex plans announced by the companies (Jan 2025 - Jul 2026), "
         "with speaker, quote and source.",
     },
+    "llm_prices": {
+        "file": "ai/llm_prices.csv",
+        "origin": AI_ORIGIN.format(name="llm_prices.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-11-27",
+        "description": "Dated list API prices (USD per million tokens, input and output) at "
+        "launches and price changes, 2021-11 to 2026-08, each row with its source.",
+    },
+    "quality": {
+        "file": "ai/quality.csv",
+        "origin": AI_ORIGIN.format(name="quality.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-11-27",
+        "description": "Benchmark scores per model (MMLU, GPQA Diamond, MATH, HumanEval, "
+        "Chatbot Arena Elo, ...), each row with its source.",
+    },
+    "usage": {
+        "file": "ai/usage.csv",
+        "origin": AI_ORIGIN.format(name="usage.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-11-27",
+        "description": "Dated statements of AI use (tokens, users) and AI revenue, 33 series, "
+        "each row with its source and quote.",
+    },
+    "litellm_price_history": {
+        "file": "ai/litellm_price_history_via_tokencost.csv",
+        "origin": "LiteLLM model price file history, rebuilt from the git history of "
+        "AgentOps-AI/tokencost (95 versions, 2024-01-30 to 2025-09-01); "
+        + AI_ORIGIN.format(name="litellm_price_history_via_tokencost.csv"),
+        "licence": "MIT (tokencost and LiteLLM price files)",
+        "retrieved": "2026-11-27",
+        "description": "Per-model list price changes as recorded in LiteLLM's price file "
+        "(dates lag real changes; includes resellers).",
+    },
+    "epoch_aa_models": {
+        "file": "ai/epoch_aa_data_with_math5.csv",
+        "origin": "epoch-research/llm-benchmark-efficiency data/aa_data_with_math5.csv, commit "
+        "34b923314338360d1b1bbed6ec30d9299e54fdae (Artificial Analysis data as used by Epoch AI)",
+        "licence": "no licence file in the repository; used with attribution to Epoch AI and "
+        "Artificial Analysis",
+        "retrieved": "2026-11-27",
+        "description": "Input data of Epoch AI's LLM price-trend insight: one row per model with "
+        "release date, blended 3:1 price and benchmark scores.",
+    },
+    "epoch_other_models": {
+        "file": "ai/epoch_not_in_aa_with_benchmarks.csv",
+        "origin": "epoch-research/llm-benchmark-efficiency "
+        "data/epoch_ai_price_data_not_in_aa_with_benchmarks.csv, commit "
+        "34b923314338360d1b1bbed6ec30d9299e54fdae",
+        "licence": "no licence file in the repository; used with attribution to Epoch AI",
+        "retrieved": "2026-11-27",
+        "description": "Epoch AI's own price records for models Artificial Analysis does not "
+        "cover (GPT-3, GPT-3.5, Llama 2 hosts, ...), same columns.",
+    },
+    "known_elasticities": {
+        "file": "analogs/known_elasticities.csv",
+        "origin": ANALOG_ORIGIN.format(name="known_elasticities.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-11-27",
+        "description": "Published price elasticity and rebound estimates, with citations.",
+    },
+    "pcdb": {
+        "file": "analogs/pcdb.csv",
+        "origin": "Santa Fe Institute Performance Curve Database via "
+        "carnegie/clab_experience_curve "
+        "expCurveData/ (commit 3cf165c1); " + ANALOG_ORIGIN.format(name="pcdb.csv"),
+        "licence": "pcdb.santafe.edu public database; repository licence not stated",
+        "retrieved": "2026-11-27",
+        "description": "Unit cost and yearly production of 49 technologies (Nagy et al. 2013).",
+    },
     "tickers": {
         "file": "tickers.csv",
         "origin": "Subset of the SEC ticker map https://www.sec.gov/files/company_tickers.json "
@@ -58,6 +178,16 @@ DATASETS = {
         "description": "Ticker to SEC CIK map for the companies jevons follows by default.",
     },
 }
+
+
+for _key, (_title, _origin, _licence) in ANALOG_SERIES.items():
+    DATASETS[f"analog_{_key}"] = {
+        "file": f"analogs/{_key}.csv",
+        "origin": f"{_origin}; " + ANALOG_ORIGIN.format(name=f"{_key}.csv"),
+        "licence": _licence,
+        "retrieved": "2026-11-27",
+        "description": f"{_title}: yearly price and quantity, each row with its source.",
+    }
 
 
 def main() -> None:

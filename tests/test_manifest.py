@@ -18,7 +18,7 @@ DATA = Path(str(resources.files("jevons").joinpath("data")))
 def test_manifest_lists_every_file_with_provenance() -> None:
     manifest = json.loads((DATA / "manifest.json").read_text())
     listed = {d["file"] for d in manifest["datasets"].values()}
-    shipped = {p.name for p in DATA.iterdir() if p.suffix == ".csv"}
+    shipped = {str(p.relative_to(DATA)) for p in DATA.rglob("*.csv")}
     assert listed == shipped
     for d in manifest["datasets"].values():
         raw = (DATA / d["file"]).read_bytes()
@@ -27,12 +27,43 @@ def test_manifest_lists_every_file_with_provenance() -> None:
             assert d[key], (d["file"], key)
 
 
-@pytest.mark.parametrize("name", ["capex_annual.csv", "capex_quarterly.csv", "guidance.csv"])
-def test_shipped_capex_equals_reference_copy(name: str) -> None:
-    ref = SHARED / "data" / "capex" / name
+COPIES = [
+    ("capex_annual.csv", "capex/capex_annual.csv"),
+    ("capex_quarterly.csv", "capex/capex_quarterly.csv"),
+    ("guidance.csv", "capex/guidance.csv"),
+    ("ai/llm_prices.csv", "ai/llm_prices.csv"),
+    ("ai/quality.csv", "ai/quality.csv"),
+    ("ai/usage.csv", "ai/usage.csv"),
+    ("ai/litellm_price_history_via_tokencost.csv", "ai/litellm_price_history_via_tokencost.csv"),
+    ("ai/epoch_aa_data_with_math5.csv", "ai/epoch_llm_prices/aa_data_with_math5.csv"),
+    (
+        "ai/epoch_not_in_aa_with_benchmarks.csv",
+        "ai/epoch_llm_prices/epoch_ai_price_data_not_in_aa_with_benchmarks.csv",
+    ),
+    *[
+        (f"analogs/{n}", f"analogs/{n}")
+        for n in (
+            "dram.csv",
+            "hard_disk_drive.csv",
+            "transistor.csv",
+            "monochrome_television.csv",
+            "laser_diode.csv",
+            "solar_pv.csv",
+            "solar_pv_irena.csv",
+            "lighting_uk.csv",
+            "pcdb.csv",
+            "known_elasticities.csv",
+        )
+    ],
+]
+
+
+@pytest.mark.parametrize(("shipped", "reference"), COPIES)
+def test_shipped_data_equals_reference_copy(shipped: str, reference: str) -> None:
+    ref = SHARED / "data" / reference
     if not ref.exists():
         pytest.skip(f"reference copy {ref} not present")
-    assert (DATA / name).read_bytes() == ref.read_bytes()
+    assert (DATA / shipped).read_bytes() == ref.read_bytes()
 
 
 def test_every_capex_row_keeps_its_source_columns() -> None:
