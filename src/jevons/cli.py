@@ -27,6 +27,7 @@ from jevons.errors import JevonsError, UsageError
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
 from jevons.prices.frontier import frontier_trends, load_epoch_files
+from jevons.usage.series import import_usage, usage
 
 app = typer.Typer(
     name="jevons",
@@ -37,6 +38,11 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Add filings to the store.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+usage_app = typer.Typer(
+    help="AI usage and spending series, with sources and growth rates.",
+    invoke_without_command=True,
+)
+app.add_typer(usage_app, name="usage")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -369,6 +375,62 @@ def price_index(
             f"{t.r_squared:.2f}",
         )
     out.print(table)
+
+
+@usage_app.callback()
+@handle_errors
+def usage_cmd(
+    ctx: typer.Context,
+    series: Annotated[
+        list[str] | None, typer.Option("--series", "-s", help="Only these series.")
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """AI usage and spending series with their sources and growth per year."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _check_format(fmt)
+    result = usage(series)
+    if fmt != "table":
+        _emit_records(result.to_dict(), fmt)
+        return
+    table = Table(title="AI usage and spending (growth per year over the dates shown)")
+    for name in ("Series", "Unit", "Points", "First", "Last", "Growth/yr", "90% CI", "Origin"):
+        table.add_column(name, justify="right" if name in ("Points", "Growth/yr") else "left")
+    for s in result.series:
+        g = s.growth
+        first, last = s.points[0], s.points[-1]
+        table.add_row(
+            escape(s.series),
+            escape(s.unit),
+            str(len(s.points)),
+            f"{first.date_text}: {first.value:,.4g}",
+            f"{last.date_text}: {last.value:,.4g}",
+            f"x{g.factor_per_year:,.2f}" if g else "—",
+            escape(f"[{g.ci_low:,.2f}, {g.ci_high:,.2f}]")
+            if g and g.ci_low and g.ci_high
+            else ("end to end" if g else "[dim]not a level[/dim]" if not s.is_level else "—"),
+            s.origin,
+        )
+    out.print(table)
+    out.print("[dim]Each point's source: `jevons usage --format json` (sources per series).[/dim]")
+
+
+@usage_app.command("import")
+@handle_errors
+def usage_import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV with columns date, value, unit, source.")],
+    name: Annotated[str | None, typer.Option(help="Series name (default: the file name).")] = None,
+) -> None:
+    """Add your own usage series to the store (validated; replaces a same-named import)."""
+    s = import_usage(file, name=name)
+    g = s.growth
+    rate = f", growth x{g.factor_per_year:,.2f} per year" if g else ""
+    out.print(
+        f"imported {len(s.points)} points as '{s.series}' ({s.unit}){rate}",
+        markup=False,
+        highlight=False,
+    )
 
 
 def main() -> None:

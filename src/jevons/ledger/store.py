@@ -90,6 +90,11 @@ class Store:
     def guidance(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM guidance ORDER BY ticker, announced_on, period_label")
 
+    def usage_points(self, series: str | None = None) -> list[dict[str, Any]]:
+        if series is None:
+            return self._rows("SELECT * FROM usage_points ORDER BY series, date")
+        return self._rows("SELECT * FROM usage_points WHERE series = ? ORDER BY date", [series])
+
     def datasets(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM datasets ORDER BY name")
 
@@ -97,7 +102,14 @@ class Store:
         return self._rows("SELECT * FROM ingests ORDER BY id")
 
     def count(self, table: str) -> int:
-        if table not in {"facts", "shipped_capex", "guidance", "companies", "ingests"}:
+        if table not in {
+            "facts",
+            "shipped_capex",
+            "guidance",
+            "companies",
+            "ingests",
+            "usage_points",
+        }:
             raise StoreError(f"no table '{table}' in the store")
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
@@ -163,6 +175,23 @@ class Store:
 
 
 # --- building -------------------------------------------------------------------------------
+
+
+def point_date(text: str) -> date:
+    """The day a dated statement stands for: '2025' is mid-year, '2025-06' mid-month.
+
+    Statements are dated as precisely as their sources allow; placing a year or a month at its
+    middle keeps growth rates between differently dated points unbiased.
+    """
+    raw = text.strip()
+    try:
+        if len(raw) == 4 and raw.isdigit():
+            return date(int(raw), 7, 1)
+        if len(raw) == 7 and raw[4] == "-":
+            return date(int(raw[:4]), int(raw[5:]), 15)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise StoreError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
 def _shipped_records() -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
@@ -255,6 +284,25 @@ def _load_shipped(con: duckdb.DuckDBPyConnection) -> None:
         capex,
     )
     con.executemany("INSERT INTO guidance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", guidance)
+    con.execute("DELETE FROM usage_points WHERE origin = 'shipped'")
+    con.executemany(
+        "INSERT INTO usage_points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'shipped')",
+        [
+            [
+                r["series"],
+                r["entity"],
+                r["date"],
+                point_date(r["date"]),
+                float(r["value"]),
+                r["unit"],
+                r["period"],
+                r["source_url"],
+                r["source_title"],
+                r["quote_or_paraphrase"],
+            ]
+            for r in read_rows("usage")
+        ],
+    )
     for ds in manifest().values():
         con.execute(
             "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -289,7 +337,7 @@ def _build_fresh(path: Path) -> None:
         try:
             for stmt in DDL:
                 con.execute(stmt)
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             _load_shipped(con)
         finally:
             con.close()
@@ -355,14 +403,20 @@ def open_store(path: Path | None = None) -> Store:
         raise StoreError(
             f"{target} is not a jevons store (no meta table); move it away or set JEVONS_HOME"
         ) from None
-    if version is None or version[0] != SCHEMA_VERSION:
+    found = int(version[0]) if version and str(version[0]).isdigit() else None
+    if found is None or found > SCHEMA_VERSION:
         store.close()
         raise StoreError(
             f"store {target} has schema version {version[0] if version else '?'}, this jevons "
-            f"needs {SCHEMA_VERSION}; move it away to rebuild"
+            f"reads up to {SCHEMA_VERSION}; upgrade jevons or move the store away"
         )
     digest = con.execute("SELECT value FROM meta WHERE key = 'shipped_digest'").fetchone()
-    if digest is None or digest[0] != manifest_digest():
+    if found < SCHEMA_VERSION or digest is None or digest[0] != manifest_digest():
         with store.transaction() as tx:
+            for stmt in DDL:  # idempotent: adds the tables an older store lacks
+                tx.execute(stmt)
+            tx.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
             _load_shipped(tx)
     return store

@@ -1,0 +1,125 @@
+"""Usage series: shipped statements with growth rates, and validated imports of a user's own."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import store_digest
+from jevons.cli import app
+from jevons.errors import InputDataError, UsageError
+from jevons.ledger.store import Store, open_store
+from jevons.usage import growth, import_usage, usage
+
+
+def test_growth_end_to_end_and_log_linear() -> None:
+    g2 = growth([date(2024, 1, 1), date(2026, 1, 1)], [1.0, 9.0])
+    assert g2 is not None and g2.method == "end_to_end"
+    assert g2.factor_per_year == pytest.approx(3.0, rel=2e-3)
+    days = [date(2020, 1, 1), date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1)]
+    g = growth(days, [1, 2.1, 3.9, 8.2])
+    assert g is not None and g.method == "log_linear" and g.ci_low < g.factor_per_year < g.ci_high
+    assert 1.9 < g.factor_per_year < 2.1
+    assert growth([date(2024, 1, 1)], [5.0]) is None
+
+
+def test_shipped_series_with_sources_and_growth(store: Store) -> None:
+    result = usage(store=store)
+    assert len(result.series) == 33
+    tokens = result.get("google_tokens_per_month")
+    assert tokens.unit == "tokens" and len(tokens.points) == 5
+    assert tokens.growth is not None and tokens.growth.factor_per_year > 5
+    row = tokens.to_dict()
+    assert row["sources"] and row["first_date"] == "2024-04"
+    rates = result.get("aws_revenue_growth_yoy")
+    assert rates.growth is None and "not a level" in rates.to_dict()["growth_note"]
+
+
+def test_chatgpt_users_growth_matches_endpoints(store: Store) -> None:
+    s = usage(["chatgpt_weekly_active_users"], store=store).series[0]
+    years = (s.points[-1].date - s.points[0].date).days / 365.25
+    end_to_end = (s.points[-1].value / s.points[0].value) ** (1 / years)
+    assert s.growth is not None
+    assert math.isclose(s.growth.factor_per_year, end_to_end, rel_tol=0.35)
+
+
+def _csv(tmp: Path, text: str) -> Path:
+    path = tmp / "mine.csv"
+    path.write_text(text)
+    return path
+
+
+def test_import_and_replace(tmp_path: Path, store: Store) -> None:
+    path = _csv(
+        tmp_path,
+        "date,value,unit,source\n2024-01,100,tokens,https://a\n2025-01,400,tokens,https://b\n",
+    )
+    s = import_usage(path, store=store)
+    assert s.series == "mine" and s.origin == "imported" and len(s.points) == 2
+    path.write_text("date,value,unit,source\n2024,1,users,x\n2025,2,users,y\n2026,4,users,z\n")
+    s = import_usage(path, store=store)
+    assert len(s.points) == 3 and s.unit == "users"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("date,value,unit\n2024,1,x\n", "missing column"),
+        ("date,value,unit,source\n2024-13,1,x,s\n", "is not YYYY"),
+        ("date,value,unit,source\n2024,abc,x,s\n", "is not a number"),
+        ("date,value,unit,source\n2024,-1,x,s\n", "negative"),
+        ("date,value,unit,source\n2024,1,,s\n", "unit is empty"),
+        ("date,value,unit,source\n2024,1,x,\n", "source is empty"),
+        ("date,value,unit,source\n2024,1,x,s\n2024,2,x,s\n", "appears twice"),
+        ("date,value,unit,source\n2024,1,x,s\n2025,2,y,s\n", "mixed units"),
+        ("date,value,unit,source\n", "no rows"),
+    ],
+)
+def test_bad_imports_leave_store_unchanged(tmp_path: Path, text: str, message: str) -> None:
+    db = open_store()
+    path = db.path
+    db.close()
+    before = store_digest(path)
+    with pytest.raises(InputDataError, match=message):
+        import_usage(_csv(tmp_path, text))
+    assert store_digest(path) == before
+
+
+def test_shipped_name_refused(tmp_path: Path, store: Store) -> None:
+    path = _csv(tmp_path, "date,value,unit,source\n2024,1,x,s\n")
+    with pytest.raises(UsageError, match="is a shipped series"):
+        import_usage(path, name="google_tokens_per_month", store=store)
+    with pytest.raises(InputDataError, match="unknown usage series"):
+        usage(["nope"], store=store)
+
+
+def test_cli_usage(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["usage"])
+    assert result.exit_code == 0 and "AI usage and spending" in result.stdout
+    result = runner.invoke(app, ["usage", "-f", "csv"])
+    assert result.exit_code == 0 and "google_tokens_per_month" in result.stdout
+    path = _csv(
+        tmp_path,
+        "date,value,unit,source\n2024-01,100,tokens,https://a\n2025-01,400,tokens,https://b\n",
+    )
+    result = runner.invoke(app, ["usage", "import", str(path), "--name", "own"])
+    assert result.exit_code == 0 and "imported 2 points as 'own'" in result.stdout
+    result = runner.invoke(app, ["usage", "-s", "own", "-f", "json"])
+    assert '"growth_factor_per_year": 3.98' in result.stdout
+    result = runner.invoke(app, ["usage", "import", str(tmp_path / "none.csv")])
+    assert result.exit_code == 4 and "no such file" in result.stderr
+
+
+def test_old_store_is_migrated(jevons_home: Path) -> None:
+    with open_store() as db:
+        db.con.execute("DROP TABLE usage_points")
+        db.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store() as db:
+        assert db.count("usage_points") > 80
+        version = db.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        assert version == ("2",)
