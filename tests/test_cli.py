@@ -231,6 +231,17 @@ def test_price_index_reproduces_epoch_table_via_cli() -> None:
     assert mmlu["n"] == 9 and abs(mmlu["factor_per_year"] / 11.77 - 1) < 0.01
 
 
-def test_price_index_needs_data() -> None:
-    code, _, err = run("price-index")
-    assert code == 2 and "pass --data FILE" in err
+def test_price_index_defaults_to_shipped_epoch_data() -> None:
+    code, out, err = run("price-index", "-f", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert len(rows) == 21
+    code, out, _ = run("price-index")
+    assert code == 0 and "Epoch AI published" in out
+
+
+def test_price_index_bad_method_and_file(tmp_path: Path) -> None:
+    code, _, err = run("price-index", "--method", "magic")
+    assert code == 2 and "--method 'magic'" in err
+    code, _, err = run("price-index", "--data", str(tmp_path / "none.csv"))
+    assert code != 0 and err.startswith("error: ")

@@ -27,6 +27,7 @@ from jevons.errors import JevonsError, UsageError
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
 from jevons.prices.frontier import frontier_trends, load_epoch_files
+from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
 from jevons.usage.series import import_usage, usage
 
 app = typer.Typer(
@@ -346,17 +347,13 @@ def price_index(
 ) -> None:
     """How fast the price of a fixed capability falls: a factor per year with a 90% interval.
 
-    Work in progress for the 'Prices and verdict' issue: only the frontier method on files given
-    with --data (Epoch AI's input CSVs reproduce their published table)."""
+    Without --data, the shipped copy of Epoch AI's input data is used; on it the frontier
+    method reproduces Epoch's published table."""
     _check_format(fmt)
     if method != "frontier":
         raise UsageError(f"--method '{method}' is not available yet; use --method frontier")
-    if not data:
-        raise UsageError(
-            "pass --data FILE (for example Epoch AI's two input CSVs); a shipped price "
-            "history is not in the package yet"
-        )
-    result = frontier_trends(load_epoch_files(data), benchmarks=benchmark or None)
+    models = load_epoch_files(data) if data else shipped_epoch_models()
+    result = frontier_trends(models, benchmarks=benchmark or None)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -375,6 +372,14 @@ def price_index(
             f"{t.r_squared:.2f}",
         )
     out.print(table)
+    factors = [t.factor_per_year for t in result.trends]
+    ours = f"{min(factors):,.1f}x to {max(factors):,.1f}x" if factors else "no trend"
+    out.print(
+        f"Epoch AI published: {EPOCH_RANGE.statement} ({EPOCH_RANGE.low:g}x to "
+        f"{EPOCH_RANGE.high:g}x); ours on this data: {ours}. Source: {EPOCH_RANGE.source_url}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @usage_app.callback()

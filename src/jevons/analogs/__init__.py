@@ -1,0 +1,1 @@
+"""Historical analogs: does a falling price lower total spending?"""
