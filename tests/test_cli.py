@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import subprocess
 import sys
@@ -245,3 +246,74 @@ def test_price_index_bad_method_and_file(tmp_path: Path) -> None:
     assert code == 2 and "--method 'magic'" in err
     code, _, err = run("price-index", "--data", str(tmp_path / "none.csv"))
     assert code != 0 and err.startswith("error: ")
+
+
+def _known_elasticity_csv(path: Path, e: float, seed: int = 3) -> Path:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    log_p = np.cumsum(rng.normal(0, 0.15, n))
+    log_q = 2.0 + e * log_p + rng.normal(0, 0.05, n)
+    lines = ["date,price,quantity"] + [
+        f"{2000 + i // 12}-{i % 12 + 1:02d}-01,{math.exp(p)},{math.exp(q)}"
+        for i, (p, q) in enumerate(zip(log_p, log_q, strict=True))
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("method", ["ols_hac", "bootstrap", "first_difference"])
+def test_elasticity_recovers_known_value(tmp_path: Path, method: str) -> None:
+    data = _known_elasticity_csv(tmp_path / "known.csv", -1.4)
+    code, out, err = run("elasticity", "--data", str(data), "--method", method, "-f", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert {"elasticity", "ci_low", "ci_high", "n", "method", "p_backfire", "verdict"} <= set(r)
+    assert r["ci_low"] <= -1.4 <= r["ci_high"]
+    assert r["verdict"] == "backfire" and r["p_backfire"] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("date,price\n2020,1\n", "quantity"),
+        ("date,price,quantity\n2020,0,1\n2021,1,2\n", "price"),
+        ("date,price,quantity\n2020,1,1\n2021,2,2\n", "need at least"),
+    ],
+)
+def test_elasticity_bad_input(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    code, _, err = run("elasticity", "--data", str(path))
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_elasticity_needs_one_source() -> None:
+    code, _, err = run("elasticity")
+    assert code == 2 and "exactly one of --data" in err
+    code, out, _ = run("elasticity", "--analog", "dram", "-f", "json")
+    assert code == 0 and json.loads(out)["verdict"] == "backfire"
+
+
+def test_prices_command() -> None:
+    code, out, err = run("prices", "--model", "gpt-4o", "-f", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    launch = next(r for r in rows if r["date"] == "2024-05-13")
+    assert (launch["input_usd_per_mtok"], launch["output_usd_per_mtok"]) == (5, 15)
+    assert launch["blended_usd_per_mtok"] == pytest.approx(7.5)  # (3*5 + 15) / 4
+    code, out, _ = run("prices", "--model", "gpt-4o", "--weights", "1:1", "-f", "json")
+    assert json.loads(out)[0]["blended_usd_per_mtok"] == pytest.approx(10.0)
+    code, _, err = run("prices", "--weights", "3-1")
+    assert code == 2 and "--weights '3-1'" in err
+    code, _, err = run("prices", "--model", "gpt-4q")
+    assert code != 0 and err.startswith("error: ")
+
+
+def test_price_index_hedonic() -> None:
+    code, out, err = run("price-index", "--method", "hedonic", "-f", "json")
+    assert code == 0, err
+    r = json.loads(out)
+    low, high = r["decline_per_year_ci"]
+    assert 1 < low < r["decline_per_year"] < high

@@ -19,16 +19,25 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jevons.analogs.analysis import analog_frame
+from jevons.analogs.analysis import analogs as analogs_analysis
+from jevons.analogs.series import find_analog
 from jevons.capex.bases import BASIS_DEFINITIONS
 from jevons.capex.companies import companies as list_companies
 from jevons.capex.guidance import guidance as guidance_register
 from jevons.capex.ledger import capex as capex_ledger
+from jevons.demand.elasticity import estimate_elasticity, load_elasticity_csv
+from jevons.demand.verdict import fmt_number
 from jevons.errors import JevonsError, UsageError
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
 from jevons.prices.frontier import frontier_trends, load_epoch_files
+from jevons.prices.hedonic import hedonic_index
+from jevons.prices.history import price_history
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
+from jevons.sources.price_packages import refresh_package
 from jevons.usage.series import import_usage, usage
+from jevons.verdict.overview import verdict as verdict_overview
 
 app = typer.Typer(
     name="jevons",
@@ -339,7 +348,10 @@ def price_index(
         list[Path] | None,
         typer.Option("--data", help="Model price/benchmark CSV in Epoch AI's format (repeatable)."),
     ] = None,
-    method: Annotated[str, typer.Option(help="frontier (Epoch AI's method).")] = "frontier",
+    method: Annotated[
+        str, typer.Option(help="frontier (Epoch AI's method) or hedonic (time dummies).")
+    ] = "frontier",
+    freq: Annotated[str, typer.Option(help="hedonic periods: year, half or quarter.")] = "year",
     benchmark: Annotated[
         list[str] | None, typer.Option("--benchmark", help="Limit to these benchmark columns.")
     ] = None,
@@ -350,9 +362,12 @@ def price_index(
     Without --data, the shipped copy of Epoch AI's input data is used; on it the frontier
     method reproduces Epoch's published table."""
     _check_format(fmt)
-    if method != "frontier":
-        raise UsageError(f"--method '{method}' is not available yet; use --method frontier")
+    if method not in ("frontier", "hedonic"):
+        raise UsageError(f"--method '{method}' is not one of frontier, hedonic")
     models = load_epoch_files(data) if data else shipped_epoch_models()
+    if method == "hedonic":
+        _hedonic(models, benchmark, freq, fmt)
+        return
     result = frontier_trends(models, benchmarks=benchmark or None)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -380,6 +395,89 @@ def price_index(
         markup=False,
         highlight=False,
     )
+
+
+def _hedonic(models: Any, benchmark: list[str] | None, freq: str, fmt: str) -> None:
+    if benchmark and len(benchmark) > 1:
+        raise UsageError("--method hedonic takes one --benchmark")
+    result = hedonic_index(models, benchmark=benchmark[0] if benchmark else "MMLU", freq=freq)  # type: ignore[arg-type]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+        return
+    if fmt == "csv":
+        _emit_records(
+            [{str(k): v for k, v in row.items()} for row in result.to_frame().to_dict("records")],
+            fmt,
+        )
+        return
+    out.print(result.summary(), markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def prices(
+    model: Annotated[list[str] | None, typer.Option("--model", help="Only these models.")] = None,
+    provider: Annotated[
+        list[str] | None, typer.Option("--provider", help="Only these providers.")
+    ] = None,
+    weights: Annotated[
+        str, typer.Option(help="Input:output weights of the blended price.")
+    ] = "3:1",
+    latest: Annotated[bool, typer.Option("--latest", help="Latest price per model.")] = False,
+    litellm: Annotated[
+        bool, typer.Option("--litellm", help="Add LiteLLM's price-file history (lagging).")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Update the price package first (online).")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
+    _check_format(fmt)
+    parts = weights.split(":")
+    try:
+        blend = (float(parts[0]), float(parts[1])) if len(parts) == 2 else None
+    except ValueError:
+        blend = None
+    if blend is None:
+        raise UsageError(f"--weights '{weights}' is not INPUT:OUTPUT, e.g. 3:1")
+    if refresh:
+        try:
+            err.print(refresh_package(), markup=False, highlight=False)
+        except JevonsError as exc:  # offline: say so and go on with the installed data
+            err.print(f"warning: {exc.message}", markup=False, highlight=False)
+    history = price_history(
+        weights=blend, include_litellm=litellm, models=model, providers=provider
+    )
+    if latest:
+        history = history.latest()
+    if fmt != "table":
+        _emit_records(history.to_dict()["records"], fmt)
+        return
+    table = Table(
+        title=f"LLM API list prices, USD per million tokens (blended {blend[0]:g}:{blend[1]:g})"
+    )
+    for name in ("Provider", "Model", "Date", "Input", "Output", "Blended", "Event", "Source"):
+        table.add_column(
+            name, justify="right" if name in ("Input", "Output", "Blended") else "left"
+        )
+
+    def usd(v: float | None) -> str:
+        return "—" if v is None else f"{v:,.4g}"
+
+    for r in history.records:
+        table.add_row(
+            escape(r.provider),
+            escape(r.model),
+            r.date.isoformat(),
+            usd(r.input_usd_per_mtok),
+            usd(r.output_usd_per_mtok),
+            usd(r.blended_usd_per_mtok),
+            escape(r.event),
+            escape(r.source_url or r.source),
+        )
+    out.print(table)
+    out.print(history.summary(), markup=False, highlight=False)
 
 
 @usage_app.callback()
@@ -433,6 +531,204 @@ def usage_import_cmd(
     rate = f", growth x{g.factor_per_year:,.2f} per year" if g else ""
     out.print(
         f"imported {len(s.points)} points as '{s.series}' ({s.unit}){rate}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title)
+    for name in ("Subject", "e", "90% CI", "P(e<-1)", "Verdict", "10x cheaper: spending x", "Kind"):
+        table.add_column(
+            name, justify="left" if name in ("Subject", "Verdict", "Kind") else "right"
+        )
+    for r in rows:
+
+        def num(v: Any) -> str:
+            return "—" if v is None else f"{v:.2f}"
+
+        factor = (
+            "—"
+            if r["spending_factor_10x"] is None
+            else (
+                f"{fmt_number(r['spending_factor_10x'])} "
+                f"[{fmt_number(r['spending_factor_10x_low'] or float('nan'))}, "
+                f"{fmt_number(r['spending_factor_10x_high'] or float('inf'))}]"
+            )
+        )
+        table.add_row(
+            escape(str(r["subject"])),
+            num(r["elasticity"]),
+            escape(f"[{num(r['ci_low'])}, {num(r['ci_high'])}]"),
+            num(r["p_backfire"]),
+            r["verdict"].replace("_", " "),
+            escape(factor),
+            r.get("kind") or "",
+        )
+    return table
+
+
+@app.command()
+@handle_errors
+def elasticity(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="CSV with date, price, quantity (+ controls).")
+    ] = None,
+    analog: Annotated[
+        str | None, typer.Option("--analog", help="A shipped historical series instead.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="ols_hac, bootstrap, first_difference or iv.")
+    ] = "ols_hac",
+    trend: Annotated[bool, typer.Option("--trend", help="Add a linear time trend.")] = False,
+    control: Annotated[
+        list[str] | None, typer.Option("--control", help="Extra column as a control.")
+    ] = None,
+    instrument: Annotated[
+        str | None, typer.Option(help="Column instrumenting log price (method iv).")
+    ] = None,
+    level: Annotated[float, typer.Option(help="Interval level.")] = 0.90,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Price elasticity of demand, log Q = a + e log P, with its interval and verdict."""
+    _check_format(fmt)
+    if (data is None) == (analog is None):
+        raise UsageError("give exactly one of --data FILE or --analog NAME")
+    if instrument and method == "ols_hac":
+        method = "iv"
+    sources: tuple[str, ...]
+    if data is not None:
+        frame = load_elasticity_csv(data)
+        subject, sources = data.name, (str(data),)
+    else:
+        series = find_analog(analog or "")
+        frame, subject, sources = analog_frame(series), series.name, series.source_urls
+    result = estimate_elasticity(
+        frame,
+        method=method,
+        trend=trend,
+        controls=control or (),
+        instrument=instrument,
+        level=level,
+        seed=seed,
+        subject=subject,
+        sources=sources,
+    )
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        _emit_records([result.to_dict()], fmt)
+    else:
+        out.print(result.summary(), markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def verdict(
+    seed: Annotated[int, typer.Option(help="Seed of the AI Monte Carlo.")] = 0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The Jevons verdict for AI and for every historical technology, with intervals."""
+    _check_format(fmt)
+    result = verdict_overview(seed=seed)
+    if fmt != "table":
+        _emit_records(result.to_dict(), fmt)
+        return
+    out.print(result.headline(), markup=False, highlight=False)
+    out.print()
+    ai = result.ai
+    out.print(
+        _verdict_table(
+            "AI: two readings (implied, not estimated)",
+            [ai.verdict.to_dict(), ai.token_reading.to_dict()],
+        )
+    )
+    out.print(
+        f"Inputs: price of a fixed capability falls x{ai.price.factor_per_year:,.0f}/yr "
+        f"({ai.price.basis}); spending grows "
+        + ", ".join(f"{g.name} x{g.factor_per_year:,.1f}/yr" for g in ai.spending)
+        + "; tokens grow "
+        + ", ".join(f"{g.name} x{g.factor_per_year:,.1f}/yr" for g in ai.tokens)
+        + ".",
+        markup=False,
+        highlight=False,
+    )
+    for c in ai.verdict.caveats:
+        out.print(f"- {c}", markup=False, highlight=False)
+    out.print()
+    out.print(
+        _verdict_table(
+            "Historical technologies (log Q on log P, OLS with HAC errors)",
+            [r.to_dict() for r in result.analogs.results],
+        )
+    )
+    n_counter = len(result.analogs.counter_examples)
+    out.print(
+        f"{n_counter} of {len(result.analogs.results)} technologies had years when the "
+        "price fell and total spending fell too (`jevons analogs` lists them).",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+@handle_errors
+def analogs(
+    name: Annotated[list[str] | None, typer.Argument(help="Only these technologies.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Historical technologies: elasticity, verdict, spending record, Wright's law."""
+    _check_format(fmt)
+    result = analogs_analysis(name or None)
+    if fmt != "table":
+        _emit_records(result.to_dict(), fmt)
+        return
+    table = Table(title="Did spending rise as the price fell? (years with price and quantity)")
+    for col in (
+        "Technology",
+        "Years",
+        "Price x",
+        "Spending x",
+        "e [90% CI]",
+        "Verdict",
+        "Price & spending fell",
+        "Progress ratio [90%]",
+        "Published",
+    ):
+        table.add_column(col)
+    for r in result.results:
+        s, v, w = r.spending, r.verdict, r.wright
+        spans = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in s.counter_examples)
+        if s.spending_fell_end_to_end:
+            spans = ("END TO END; " + spans) if spans else "END TO END"
+        table.add_row(
+            escape(r.subject),
+            f"{s.first_year}-{s.last_year}",
+            f"{s.price_ratio:.3g}",
+            f"{s.spending_ratio:.3g}",
+            escape(f"{v.elasticity:.2f} [{v.ci_low:.2f}, {v.ci_high:.2f}]"),
+            v.verdict.replace("_", " "),
+            escape(spans or "—"),
+            escape(
+                f"{w.progress_ratio:.2f} [{w.progress_ratio_low:.2f}, {w.progress_ratio_high:.2f}]"
+            )
+            if w
+            else "—",
+            escape("; ".join(f"{p.estimate:g} ({p.kind})" for p in r.published)) or "—",
+        )
+    out.print(table)
+    out.print(
+        "Identification: on an experience curve the price falls partly because output "
+        "grows (Wright's law), so e mixes the demand response with learning. The "
+        "progress ratio is the price multiplier per doubling of cumulative output.",
+        markup=False,
+        highlight=False,
+    )
+    names = [r.subject for r in result.counter_examples]
+    out.print(
+        f"Counter-examples to 'a falling cost never lowered total spending' "
+        f"({len(names)}): {', '.join(names)}.",
         markup=False,
         highlight=False,
     )

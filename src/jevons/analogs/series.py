@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -168,8 +169,7 @@ _FILES = (
             "of the previous year",
             "2015-2016 are OWID's extension (price: PVX spot index converted EUR->USD at 1.19; "
             "capacity: IRENA), spliced onto Lafond et al. (Navigant) 1976-2014",
-            "price is the module price only, so spending is module spending, not system "
-            "spending",
+            "price is the module price only, so spending is module spending, not system spending",
         ),
     ),
     _FileSpec(
@@ -178,14 +178,12 @@ _FILES = (
         (
             "price is inflation-adjusted but the copy carries no base year (OWID's 2023 "
             "metadata states 2021 US$ for the Nemet prices)",
-            "price (OWID) and capacity (IRENA via OWID) come from two different third-party "
-            "copies",
+            "price (OWID) and capacity (IRENA via OWID) come from two different third-party copies",
             "quantity is annual additions derived as differences of IRENA cumulative installed "
             "capacity (GW); no quantity before 2001",
             "cumulative is installed capacity, not production: the source's total at the end "
             "of the previous year",
-            "price is the module price only, so spending is module spending, not system "
-            "spending",
+            "price is the module price only, so spending is module spending, not system spending",
         ),
     ),
     _FileSpec(
@@ -397,7 +395,8 @@ def _number(text: str, what: str) -> float:
 
 
 def _single(rows: Sequence[dict[str, Any]], column: str, dataset: str) -> str:
-    values = {str(r[column]).strip() for r in rows}
+    # A blank cell only means the row has no value in that column (lighting's quantity).
+    values = {str(r[column]).strip() for r in rows} - {""}
     if len(values) != 1:
         raise InputDataError(f"shipped dataset {dataset} has {len(values)} values of '{column}'")
     return values.pop()
@@ -502,8 +501,14 @@ def _pcdb_caveats(technology: str, price_unit: str, frame: pd.DataFrame) -> list
             "the price label names no base year, so it may be nominal: spending ratios may "
             "include inflation"
         )
+    prices = frame.loc[frame["has_both"], "price"].tolist()
+    if technology not in _PCDB_CAVEATS and prices and prices[-1] > prices[0]:
+        caveats.append(
+            f"the price ROSE end to end over the years with both (x{prices[-1] / prices[0]:.2f}): "
+            "not a falling-price case"
+        )
     both = frame.loc[frame["has_both"], "year"].tolist()
-    gaps = [f"{a}-{b}" for a, b in zip(both, both[1:], strict=False) if b - a > 1]
+    gaps = [f"{a}-{b}" for a, b in pairwise(both) if b - a > 1]
     if gaps:
         caveats.append(
             "years with price and quantity are not contiguous (gaps "
@@ -520,9 +525,7 @@ def _overlap_caveat(key: str, keys: set[str]) -> str | None:
             others += [k for k in group if k != key and k in keys and k not in others]
     if not others:
         return None
-    return (
-        "measures the same technology as " + ", ".join(others) + ": not independent evidence"
-    )
+    return "measures the same technology as " + ", ".join(others) + ": not independent evidence"
 
 
 def _load_pcdb() -> list[AnalogSeries]:
@@ -564,9 +567,9 @@ def _load_pcdb() -> list[AnalogSeries]:
                 name=technology,
                 dataset=PCDB_DATASET,
                 price_unit=price_unit,
-                quantity_unit=f"{quantity_unit} per year",
+                quantity_unit=quantity_unit,
                 cumulative_unit=(
-                    f"{quantity_unit}, summed over earlier years in the data (a lower bound)"
+                    f"sum of '{quantity_unit}' over the earlier years in the data (a lower bound)"
                 ),
                 region=region,
                 source_urls=PCDB_SOURCE_URLS,
@@ -642,9 +645,7 @@ def excluded_pcdb() -> dict[str, str]:
     return out
 
 
-def find_analog(
-    key_or_name: str, series: Sequence[AnalogSeries] | None = None
-) -> AnalogSeries:
+def find_analog(key_or_name: str, series: Sequence[AnalogSeries] | None = None) -> AnalogSeries:
     """The series whose key or name matches (case and punctuation ignored).
 
     ``series`` defaults to everything ``load_analogs()`` returns.

@@ -1,0 +1,39 @@
+"""Demand for AI: the price elasticity of demand and the Jevons verdict it implies.
+
+``estimate_elasticity`` fits constant-elasticity demand to dated prices and quantities;
+``classify`` and ``Verdict`` turn an elasticity and its interval into the answer to "when AI gets
+cheaper, does total spending on it rise (backfire) or fall?", since spending rises exactly when
+the elasticity is below -1.
+"""
+
+from jevons.demand.elasticity import (
+    METHODS,
+    ElasticityResult,
+    estimate_elasticity,
+    load_elasticity_csv,
+)
+from jevons.demand.verdict import (
+    KINDS,
+    VERDICTS,
+    Verdict,
+    classify,
+    make_verdict,
+    p_backfire_normal,
+    spending_factor,
+    verdict_from,
+)
+
+__all__ = [
+    "KINDS",
+    "METHODS",
+    "VERDICTS",
+    "ElasticityResult",
+    "Verdict",
+    "classify",
+    "estimate_elasticity",
+    "load_elasticity_csv",
+    "make_verdict",
+    "p_backfire_normal",
+    "spending_factor",
+    "verdict_from",
+]
