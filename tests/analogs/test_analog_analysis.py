@@ -21,7 +21,10 @@ def test_every_series_gets_a_sourced_verdict(everything) -> None:  # type: ignor
         d = r.to_dict()
         assert d["verdict"] in VERDICTS and d["sources"], r.subject
         assert d["ci_low"] <= d["elasticity"] <= d["ci_high"]
-        assert any("Wright" in c for c in d["caveats"])
+        price_rose = r.spending.price_ratio > 1
+        assert any(
+            ("not a falling-cost case" if price_rose else "Wright") in c for c in d["caveats"]
+        ), r.subject
 
 
 def test_hard_disks_are_a_counter_example(everything) -> None:  # type: ignore[no-untyped-def]

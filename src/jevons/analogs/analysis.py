@@ -29,6 +29,10 @@ IDENTIFICATION = (
     "quantity on price mixes the demand response with learning; read the elasticity as an "
     "association, not a demand parameter."
 )
+PRICE_ROSE = (
+    "The price rose over the period, so this is not a falling-cost case: the Jevons question "
+    "does not apply, and the elasticity is shown only for completeness."
+)
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,9 @@ def analyze(series: AnalogSeries, *, method: str = "ols_hac") -> AnalogResult:
     data = analog_frame(series)
     sources = series.source_urls
     estimate = with_trend = None
-    caveats = (IDENTIFICATION, *series.caveats)
     arc = _arc(data)
+    rose = len(data) >= 2 and data["price"].iloc[-1] > data["price"].iloc[0]
+    caveats = (PRICE_ROSE if rose else IDENTIFICATION, *series.caveats)
     try:
         estimate = estimate_elasticity(data, method=method, subject=series.name, sources=sources)
     except InputDataError:
