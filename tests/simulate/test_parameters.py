@@ -1,0 +1,66 @@
+"""The parameter registry: every default inside its range, with a basis, and the defaults that
+come from data recomputed from the data (so they cannot drift from their basis)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from jevons.simulate.history import installed_base, quarter_index, quarter_label, total_capex
+from jevons.simulate.parameters import REGISTRY
+
+P = {name: p.default for name, p in REGISTRY.items()}
+
+
+def test_every_parameter_is_documented_and_in_range() -> None:
+    for p in REGISTRY.values():
+        assert p.low <= p.default <= p.high, p.name
+        assert len(p.basis) > 40 and p.unit, p.name
+
+
+def test_capex0_is_the_ledger_total_of_2024q4() -> None:
+    totals = {q.label: q.value_usd for q in total_capex()}
+    assert P["capex0"] == totals["2024Q4"] == 72_339_000_000
+
+
+def test_capacity0_is_the_installed_base() -> None:
+    computed = installed_base(
+        "2025Q1",
+        capex0=P["capex0"],
+        hw_decline=P["hw_decline"],
+        life=P["life"],
+        lead_time=int(P["lead_time"]),
+    )
+    assert P["capacity0"] == pytest.approx(computed, abs=0.005)
+
+
+def test_max_quarterly_change_covers_the_history() -> None:
+    values = [q.value_usd for q in total_capex()]
+    largest = max(abs(math.log(b / a)) for a, b in itertools.pairwise(values))
+    assert largest <= P["max_quarterly_change"] < largest + 0.05
+
+
+def test_revenue0_is_the_three_clouds() -> None:
+    from jevons.usage import usage
+
+    u = usage()
+    aws = u.get("aws_revenue").points[0].value
+    gcp = u.get("google_cloud_revenue").points[0].value
+    azure = u.get("azure_annual_revenue").points[0].value / 4
+    assert P["revenue0"] == pytest.approx(aws + gcp + azure, rel=0.002)
+
+
+def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
+    from jevons.prices.hedonic import hedonic_index
+    from jevons.verdict.ai import ai_verdict
+
+    assert P["elasticity"] == pytest.approx(ai_verdict().verdict.elasticity, abs=0.005)
+    decline = math.log(hedonic_index().decline_per_year)
+    assert P["algo_gain"] == pytest.approx(decline - P["hw_decline"], abs=0.005)
+
+
+def test_quarter_arithmetic() -> None:
+    assert quarter_label(quarter_index("2025Q1") + 3) == "2025Q4"
+    assert quarter_index("2026Q1") - quarter_index("2025Q2") == 3
