@@ -71,7 +71,12 @@ def _annual_vintages(before: str, until: date | None) -> list[tuple[int, float]]
 
 
 def installed_base(
-    start: str, *, capex0: float, hw_decline: float, life: float, lead_time: int,
+    start: str,
+    *,
+    capex0: float,
+    hw_decline: float,
+    life: float,
+    lead_time: int,
     until: date | None = None,
 ) -> float:
     """Capacity in service at ``start``, in units of capex0's purchasing power at ``start``.

@@ -1,0 +1,1 @@
+"""The AI compute market model: scenarios, Monte Carlo, sensitivity, calibration, backtest."""
