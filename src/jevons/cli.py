@@ -35,6 +35,10 @@ from jevons.prices.frontier import frontier_trends, load_epoch_files
 from jevons.prices.hedonic import hedonic_index
 from jevons.prices.history import price_history
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
+from jevons.simulate.backtest import backtest as run_backtest
+from jevons.simulate.montecarlo import simulate as run_simulation
+from jevons.simulate.scenarios import builtin_scenarios, load_scenario, scenario_toml
+from jevons.simulate.sensitivity import sensitivity as run_sensitivity
 from jevons.sources.price_packages import refresh_package
 from jevons.usage.series import import_usage, usage
 from jevons.verdict.overview import verdict as verdict_overview
@@ -53,6 +57,11 @@ usage_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(usage_app, name="usage")
+scenarios_app = typer.Typer(
+    help="Built-in simulation scenarios (TOML), to run or to start a file from.",
+    invoke_without_command=True,
+)
+app.add_typer(scenarios_app, name="scenarios")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -732,6 +741,177 @@ def analogs(
         markup=False,
         highlight=False,
     )
+
+
+@scenarios_app.callback()
+@handle_errors
+def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """List the built-in scenarios."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _check_format(fmt)
+    rows: list[dict[str, Any]] = [
+        {
+            "name": s.name,
+            "start": s.start,
+            "horizon": s.horizon,
+            "description": " ".join(s.description.split()),
+        }
+        for s in builtin_scenarios().values()
+    ]
+    if fmt != "table":
+        _emit_records(rows, fmt)
+        return
+    table = Table(title="Scenarios (`jevons scenarios show NAME` prints one as TOML)")
+    for name in ("Name", "Start", "Quarters", "Description"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(r["name"], r["start"], str(r["horizon"]), escape(r["description"]))
+    out.print(table)
+
+
+@scenarios_app.command("show")
+@handle_errors
+def scenarios_show(
+    name: Annotated[str, typer.Argument(help="A built-in name or a TOML file.")],
+    all_parameters: Annotated[
+        bool, typer.Option("--all", help="Every parameter, with its unit and basis.")
+    ] = False,
+) -> None:
+    """Print a scenario as TOML, to start a new file from."""
+    sys.stdout.write(scenario_toml(load_scenario(name), all_parameters=all_parameters))
+
+
+def _progress(total: int, label: str) -> tuple[Callable[[int], None] | None, Any]:
+    """A rich progress bar for runs that take more than a moment (on a terminal only)."""
+    from rich.progress import Progress
+
+    if total < 200_000 or not err.is_terminal:
+        return None, None
+    bar = Progress(console=err, transient=True)
+    task = bar.add_task(label, total=total)
+    bar.start()
+    return (lambda done: bar.update(task, completed=done)), bar
+
+
+@app.command()
+@handle_errors
+def simulate(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
+    paths: Annotated[int, typer.Option(help="Monte Carlo paths.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same numbers).")] = 0,
+    event: Annotated[
+        list[str] | None,
+        typer.Option("--event", help="e.g. 'capex in 2027 > capex in 2025' (repeatable)."),
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities."""
+    _check_format(fmt)
+    callback, bar = _progress(paths, f"simulating {paths:,} paths")
+    try:
+        result = run_simulation(
+            scenario, paths=paths, seed=seed, events=event or (), progress=callback
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    if fmt == "csv":
+        _emit_records(
+            [{str(k): v for k, v in r.items()} for r in result.to_frame().to_dict("records")], fmt
+        )
+        return
+    table = Table(
+        title=f"Scenario {result.scenario}: {result.paths:,} paths, seed "
+        f"{result.seed} (median and 90% range)"
+    )
+    table.add_column("Quarter")
+    for name, unit in (
+        ("capex_usd", "$B"),
+        ("revenue_usd", "$B"),
+        ("spending_usd", "$B"),
+        ("price", "index"),
+        ("utilization", "share"),
+    ):
+        table.add_column(f"{name.replace('_usd', '')} ({unit})", justify="right")
+    for i, period in enumerate(result.periods):
+        cells = []
+        for name in ("capex_usd", "revenue_usd", "spending_usd", "price", "utilization"):
+            q = result.series[name]
+            scale = 1e9 if name.endswith("_usd") else 1.0
+            fmt_cell = "{:,.1f}" if scale == 1e9 else "{:.3g}"
+            cells.append(
+                f"{fmt_cell.format(q['p50'][i] / scale)} "
+                f"[{fmt_cell.format(q['p05'][i] / scale)}-"
+                f"{fmt_cell.format(q['p95'][i] / scale)}]"
+            )
+        table.add_row(period, *[escape(c) for c in cells])
+    out.print(table)
+    for text, p in result.events.items():
+        out.print(f"P({text}) = {p:.3f}", markup=False, highlight=False)
+    out.print(
+        f"Varied per path: {', '.join(result.varied) or 'nothing'}. Model: docs/model.md; "
+        "every parameter's basis: `jevons scenarios show " + result.scenario + " --all`.",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+@handle_errors
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
+    output: Annotated[
+        str, typer.Option(help="OUTPUT_PERIOD, e.g. capex_2027 or revenue_2026Q4.")
+    ] = "capex_2027",
+    n: Annotated[int, typer.Option(help="Sobol base sample size (a power of two).")] = 512,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Sobol indices: which assumption explains most of an output's variance."""
+    _check_format(fmt)
+    result = run_sensitivity(scenario, output=output, n=n, seed=seed)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    elif fmt == "csv":
+        _emit_records([i.to_dict() for i in result.indices], fmt)
+    else:
+        out.print(result.summary(), markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def backtest(
+    cutoff: Annotated[str, typer.Option(help="Last date the model may see (YYYY-MM-DD).")],
+    paths: Annotated[int, typer.Option(help="Monte Carlo paths.")] = 5_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
+    _check_format(fmt)
+    try:
+        when = date.fromisoformat(cutoff)
+    except ValueError:
+        raise UsageError(f"--cutoff '{cutoff}' is not a date (YYYY-MM-DD)") from None
+    result = run_backtest(when, paths=paths, seed=seed)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    elif fmt == "csv":
+        _emit_records([s.to_dict() for s in result.scores], fmt)
+    else:
+        out.print(result.summary(), markup=False, highlight=False)
+        out.print(
+            "Actual ($B): "
+            + ", ".join(
+                f"{q} {v / 1e9:,.1f}"
+                for q, v in zip(result.quarters, result.actual_usd, strict=True)
+            ),
+            markup=False,
+            highlight=False,
+        )
 
 
 def main() -> None:

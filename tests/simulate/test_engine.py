@@ -85,7 +85,7 @@ def reference(params: Mapping[str, float], periods: int) -> dict[str, list[float
         s = p["shock_factor"] if t >= p["shock_quarter"] else 1.0
         return math.exp(ag * t / 4) * s
 
-    demand0 = p["utilization0"] * p["capacity0"]  # the economy before any shock
+    demand0 = p["demand_ratio0"] * p["capacity0"]  # the economy before any shock
     capex = [p["capex0"]]
     capacity = [p["capacity0"]]
     out: dict[str, list[float]] = {name: [] for name in ALL_OUTPUTS}
@@ -100,13 +100,13 @@ def reference(params: Mapping[str, float], periods: int) -> dict[str, list[float
         demand = demand0 * math.exp(adg * t / 4) * price ** p["elasticity"]
         served = min(demand, serving)
         if t == 0:
-            revenue_scale = p["revenue0"] / (p["utilization0"] * p["capacity0"])
+            revenue_scale = p["revenue0"] / (min(p["demand_ratio0"], 1.0) * p["capacity0"])
         revenue = revenue_scale * price * served
         if t == 0:
             revenue_before = p["revenue0"] / math.exp(p["revenue_growth0"] / 4)
         x = (
             p["capex_drift"]
-            + p["util_response"] * (served / serving - p["target_util"])
+            + p["util_response"] * (demand / serving - p["target_util"])
             + p["growth_response"] * math.log(revenue / revenue_before)
         )
         m = p["max_quarterly_change"]
@@ -154,15 +154,15 @@ def path(params: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
         {"shock_factor": 3.0, "shock_quarter": 0.0, "elasticity": -0.4},
         {"cashflow_multiple": 0.6, "util_response": 4.0, "life": 6.0},
         {"max_quarterly_change": 0.02, "capex_drift": 0.1, "elasticity": 0.3},
-        {"adoption_growth": -1.5, "elasticity": -2.5, "utilization0": 0.3, "lead_time": 12.0},
+        {"adoption_growth": -1.5, "elasticity": -2.5, "demand_ratio0": 0.3, "lead_time": 12.0},
     ],
 )
 def test_engine_follows_the_page_line_by_line(params: dict[str, float]) -> None:
     got = one(params, 60)
     want = reference(params, 60)
     for name in ALL_OUTPUTS:
-        if name == "signal":  # a log rate that crosses zero: absolute
-            np.testing.assert_allclose(got[name], want[name], rtol=0, atol=1e-12, err_msg=name)
+        if name == "signal":  # crosses zero, and is large when demand far outruns capacity
+            np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-12, err_msg=name)
         else:
             np.testing.assert_allclose(got[name], want[name], rtol=1e-12, err_msg=name)
 
@@ -177,7 +177,7 @@ def test_randomized_paths_follow_the_page() -> None:
 
 
 def test_normalisations_hold_at_the_start() -> None:
-    p = {"utilization0": 0.7, "revenue0": 5e10, "capacity0": 9.0, "capex0": 4e10}
+    p = {"demand_ratio0": 0.7, "revenue0": 5e10, "capacity0": 9.0, "capex0": 4e10}
     got = one(p)
     assert got["utilization"][0] == pytest.approx(0.7, rel=1e-15)
     assert got["revenue_usd"][0] == pytest.approx(5e10, rel=1e-15)
@@ -208,7 +208,7 @@ def test_missing_parameters_take_registry_defaults() -> None:
 
 ANALYTIC = {
     "capacity0": 1e3,
-    "utilization0": 0.05,
+    "demand_ratio0": 0.05,
     "adoption_growth": 0.0,
     "hw_decline": 0.4,
     "algo_gain": 0.2,
@@ -317,7 +317,7 @@ def test_investment_rule_holds_every_quarter() -> None:
 
 
 def test_upper_clip_binds_when_the_signal_is_above_it() -> None:
-    p = {"util_response": 10.0, "utilization0": 1.0, "target_util": 0.5, "cashflow_multiple": 20}
+    p = {"util_response": 10.0, "demand_ratio0": 1.0, "target_util": 0.5, "cashflow_multiple": 20}
     got = one(p, 6)
     assert np.all(got["signal"][:-1] > 0.25)
     np.testing.assert_allclose(
@@ -350,7 +350,8 @@ def test_cash_flow_limit_binds_when_capex_would_exceed_it() -> None:
     limit = 0.5 * got["revenue_usd"][:-1]
     assert got["capex_usd"][1] == limit[0]  # it binds at once, though the clip would allow less
     assert np.all(got["capex_usd"][1:] <= limit)
-    assert np.sum(got["capex_usd"][1:] == limit) >= 6  # and wherever capex catches up with it
+    # and wherever capex catches up with it (how often depends on the calibrated defaults)
+    assert np.sum(got["capex_usd"][1:] == limit) >= 4
     loose = one({"cashflow_multiple": 20.0}, 12)
     assert np.all(loose["capex_usd"][1:] < 20.0 * loose["revenue_usd"][:-1])
 
@@ -432,7 +433,7 @@ def test_keep_selects_outputs() -> None:
         ({"elasticity": np.array([-1.0, 0.9])}, 4, None, "elasticity"),
         ({"elasticity": math.nan}, 4, None, "elasticity"),
         ({"capex0": 0.0}, 4, None, "capex0"),
-        ({"utilization0": 1.2}, 4, None, "utilization0"),
+        ({"demand_ratio0": 0.0}, 4, None, "demand_ratio0"),
         ({"hw_decline": np.zeros(3)}, 4, 2, "hw_decline"),
         ({"hw_decline": np.zeros(3), "algo_gain": np.zeros(2)}, 4, None, "algo_gain"),
         ({"hw_decline": np.zeros((2, 2))}, 4, None, "hw_decline"),

@@ -13,7 +13,8 @@ import pytest
 
 from jevons.errors import UsageError
 from jevons.simulate.engine import run
-from jevons.simulate.parameters import OUTPUTS, REGISTRY
+from jevons.simulate.parameters import ENGINE as REGISTRY
+from jevons.simulate.parameters import OUTPUTS
 from jevons.simulate.pysd_check import COMPARED, MDL
 
 TOLERANCE = 1e-6

@@ -17,7 +17,8 @@ Reading of docs/model.md that the code relies on:
 - The pipeline is a ring buffer of the last max(lead_time) + 1 quarters of purchased units
   (I_t / capex0 / h_t), pre-filled with the pipeline already under way at the start
   (I = capex0 bought at the hardware cost of its quarter), so lead_time may differ by path.
-- demand0 = utilization0 * capacity0 and revenue_scale = revenue0 / (utilization0 * capacity0)
+- demand0 = demand_ratio0 * capacity0 and revenue_scale = revenue0 / (min(demand_ratio0, 1) *
+  capacity0)
   describe the economy before any shock (a = 1, P = 1 at t = 0), so a shock at quarter 0 moves
   quarter 0 itself away from the start values instead of being normalised away.
 
@@ -36,7 +37,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jevons.errors import UsageError
-from jevons.simulate.parameters import OUTPUTS, REGISTRY
+from jevons.simulate.parameters import ENGINE as REGISTRY
+from jevons.simulate.parameters import OUTPUTS
+from jevons.simulate.parameters import REGISTRY as ALL_PARAMETERS
 
 FloatArray: TypeAlias = NDArray[np.float64]
 IntArray: TypeAlias = NDArray[np.int64]
@@ -102,7 +105,9 @@ class _Inputs:
 
 
 def _resolve(params: Mapping[str, float | FloatArray], paths: int | None) -> _Inputs:
-    unknown = sorted(set(params) - set(REGISTRY))
+    # Scenario-level parameters (engine=False) are accepted and ignored: they were turned into
+    # engine parameters before (jevons.simulate.derived).
+    unknown = sorted(set(params) - set(ALL_PARAMETERS))
     if unknown:
         raise UsageError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
     if paths is not None and (isinstance(paths, bool) or not isinstance(paths, int | np.integer)):
@@ -159,7 +164,7 @@ def _check(values: dict[str, Value], paths: int) -> _Inputs:
     _require(values, "elasticity", lambda v: (v >= low) & (v <= high), f"in [{low:g}, {high:g}]")
     for name in ("capex0", "capacity0", "revenue0", "shock_factor", "cashflow_multiple"):
         _require(values, name, lambda v: v > 0, "positive")
-    _require(values, "utilization0", lambda v: (v > 0) & (v <= 1), "in (0, 1]")
+    _require(values, "demand_ratio0", lambda v: v > 0, "positive")
     _require(values, "max_quarterly_change", lambda v: v >= 0, "non-negative")
     raw_lead = values["lead_time"]
     lead: int | IntArray
@@ -298,7 +303,7 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
             shock = np.where(t >= shock_quarter, shock_factor, 1.0)
         efficiency = np.exp(ag * t / 4) * shock
         if t == 0:
-            demand0 = v["utilization0"] * capacity0
+            demand0 = v["demand_ratio0"] * capacity0
         adoption = demand0 * np.exp(adg * t / 4)
 
         pipeline[t % size] = capex / capex0 / hardware
@@ -314,7 +319,7 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
         served = np.minimum(demand, serving)
         utilization = served / serving
         if t == 0:
-            revenue_scale = revenue0 / (v["utilization0"] * capacity0)
+            revenue_scale = revenue0 / (np.minimum(v["demand_ratio0"], 1.0) * capacity0)
         spending = revenue_scale * price * demand
         revenue = revenue_scale * price * served
         if t == 0:
@@ -322,7 +327,7 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
 
         signal = (
             drift
-            + util_response * (utilization - target)
+            + util_response * (demand / serving - target)
             + growth_response * np.log(revenue / revenue_before)
         )
         step = np.clip(signal, -max_change, max_change)

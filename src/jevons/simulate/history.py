@@ -89,8 +89,8 @@ def installed_base(
     s = quarter_index(start)
     quarters = [q for q in total_capex(until) if quarter_index(q.label) < s]
     vintages = [(quarter_index(q.label), q.value_usd) for q in quarters]
-    if quarters:
-        vintages += _annual_vintages(quarters[0].label, until)
+    # Before the first quarterly total, the companies' fiscal years stand in.
+    vintages += _annual_vintages(quarters[0].label if quarters else start, until)
     units = 0.0
     for index, value in vintages:
         age = s - index

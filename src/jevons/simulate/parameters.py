@@ -21,6 +21,7 @@ class Parameter:
     basis: str
     from_data: bool = False
     integer: bool = False
+    engine: bool = True  # False: consumed before the engine (jevons.simulate.derived)
 
 
 _P = Parameter
@@ -65,11 +66,13 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "revenue_growth0",
             "per year (log)",
-            0.20,
+            0.187,
             -1.0,
             3.0,
-            "Cloud revenue growth before the start: about 20% a year (AWS 17-20%, Azure 33-39%, "
-            "Google Cloud 28-32% year on year in jevons usage), as a log rate.",
+            "Revenue growth before the start: the state of the calibrated run in 2024Q4 (0.19 a "
+            "year in logs), close to the clouds' reported growth (AWS 17-20%, Azure 33-39%, "
+            "Google Cloud 28-32% year on year in jevons usage).",
+            from_data=True,
         ),
         _P(
             "elasticity",
@@ -123,11 +126,17 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "adoption_growth",
             "per year (log)",
-            0.60,
-            -2.0,
+            -0.843,
+            -5.0,
             5.0,
-            "Growth of demand at a constant price: calibrated so that the model reproduces the "
-            "ledger's total capex 2022Q1-2024Q4 (jevons.simulate.calibrate).",
+            "Growth of demand at a constant price. Unless a scenario sets it, it is derived per "
+            "path as demand_growth + elasticity * hist_price_decline, so that on the historical "
+            "price trend demand grows as fast as the calibration found, whatever elasticity is "
+            "drawn. At the "
+            "default elasticity it is negative: the fall in price alone raises demand faster "
+            "than the capacity the companies built, a sign that the implied elasticity "
+            "overstates the price response.",
+            from_data=True,
         ),
         _P(
             "lead_time",
@@ -150,13 +159,16 @@ REGISTRY: Final[dict[str, Parameter]] = {
             "in their 10-Ks (Meta 5.5, Amazon 5-6): assumption from the filings' policies.",
         ),
         _P(
-            "utilization0",
-            "share",
-            0.90,
+            "demand_ratio0",
+            "demand / capacity",
+            1.034,
             0.05,
-            1.0,
-            "Utilization at the start: the companies described themselves as capacity-"
-            "constrained in 2024-2025 (guidance quotes in jevons guidance); assumption.",
+            5.0,
+            "Demand relative to serving capacity at the start (utilization is the smaller of it "
+            "and 1): the state of the calibrated run in 2024Q4, when demand exceeded capacity "
+            "by about 3% (the companies called themselves capacity-constrained in 2024-2025, "
+            "see jevons guidance).",
+            from_data=True,
         ),
         _P(
             "target_util",
@@ -169,29 +181,32 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "util_response",
             "per unit of utilization gap",
-            0.5,
+            0.486,
             0.0,
             10.0,
-            "Log change in capex per quarter per unit of (utilization - target): calibrated "
+            "Log change in capex per quarter per unit of (demand / capacity - target): calibrated "
             "(jevons.simulate.calibrate).",
+            from_data=True,
         ),
         _P(
             "growth_response",
             "dimensionless",
-            0.5,
+            0.777,
             0.0,
             10.0,
             "Log change in capex per log change in revenue the quarter before: calibrated "
             "(jevons.simulate.calibrate).",
+            from_data=True,
         ),
         _P(
             "capex_drift",
             "per quarter (log)",
-            0.0,
+            0.004,
             -1.0,
             1.0,
             "Capex growth per quarter when utilization is on target and revenue flat: "
             "calibrated (jevons.simulate.calibrate).",
+            from_data=True,
         ),
         _P(
             "max_quarterly_change",
@@ -212,6 +227,30 @@ REGISTRY: Final[dict[str, Parameter]] = {
             "Capex cannot exceed this multiple of the quarter's revenue (financed by the rest of "
             "the business; at the start it is about 1.2): assumption.",
         ),
+        _P(
+            "demand_growth",
+            "per year (log)",
+            2.796,
+            -5.0,
+            10.0,
+            "Growth of demand along the trend of falling prices (adoption plus the price "
+            "response): calibrated so that the model reproduces the ledger's total capex "
+            "2022Q1-2025Q4 (jevons.simulate.calibrate).",
+            from_data=True,
+            engine=False,
+        ),
+        _P(
+            "hist_price_decline",
+            "per year (log)",
+            2.476,
+            0.0,
+            10.0,
+            "The fall of the quality-adjusted price over the calibration period: jevons "
+            "price-index --method hedonic, 11.9x a year, ln = 2.476. Adoption growth is derived "
+            "against this historical trend, so the elasticity acts on any departure from it.",
+            from_data=True,
+            engine=False,
+        ),
     )
 }
 
@@ -224,6 +263,10 @@ OUTPUTS: Final[tuple[str, ...]] = (
     "utilization",
     "revenue_usd",
 )
+
+
+#: The parameters the engine itself reads (the rest are turned into these first).
+ENGINE: Final[dict[str, Parameter]] = {n: p for n, p in REGISTRY.items() if p.engine}
 
 
 def defaults() -> dict[str, float]:

@@ -37,13 +37,14 @@ import numpy as np
 
 from jevons.errors import UsageError
 from jevons.simulate.engine import ALL_OUTPUTS, FloatArray, run
-from jevons.simulate.parameters import REGISTRY
+from jevons.simulate.parameters import ENGINE as REGISTRY
 
 MDL: Final = Path(__file__).with_name("reduced.mdl")
 #: Outputs compared with the engine, by their name in the .mdl file.
 COMPARED: Final[dict[str, str]] = {name: name.replace("_", " ") for name in ALL_OUTPUTS}
-#: ``signal`` is a log rate that crosses zero, so it is compared by absolute difference, which
-#: for a log rate is the relative difference of the capex it multiplies.
+#: ``signal`` is a log rate that crosses zero, so near zero it is compared by absolute
+#: difference (for a log rate, the relative difference of the capex it multiplies); it grows
+#: large when demand far outruns capacity, and is then compared relatively.
 ABSOLUTE: Final = frozenset({"signal"})
 
 _lock = threading.Lock()
@@ -139,7 +140,9 @@ def compare(params: Mapping[str, float], periods: int) -> float:
         same = (a == b) | (np.isnan(a) & np.isnan(b))
         with np.errstate(invalid="ignore"):
             difference = np.abs(a - b)
-            if name not in ABSOLUTE:
+            if name in ABSOLUTE:  # absolute near zero, relative once large
+                difference = difference / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+            else:
                 difference = difference / np.maximum(np.abs(a), np.abs(b))
         difference = np.where(same, 0.0, np.nan_to_num(difference, nan=np.inf))
         worst = max(worst, float(np.max(difference)))
