@@ -64,3 +64,9 @@ def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
 def test_quarter_arithmetic() -> None:
     assert quarter_label(quarter_index("2025Q1") + 3) == "2025Q4"
     assert quarter_index("2026Q1") - quarter_index("2025Q2") == 3
+
+
+def test_adoption_default_is_the_derived_value() -> None:
+    from jevons.simulate.derived import adoption_from_demand
+
+    assert P["adoption_growth"] == pytest.approx(adoption_from_demand(P), abs=1e-3)

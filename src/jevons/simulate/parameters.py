@@ -126,7 +126,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "adoption_growth",
             "per year (log)",
-            -0.843,
+            -0.794,
             -5.0,
             5.0,
             "Growth of demand at a constant price. Unless a scenario sets it, it is derived per "
@@ -180,7 +180,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         ),
         _P(
             "util_response",
-            "per unit of utilization gap",
+            "per unit of demand/capacity gap",
             0.486,
             0.0,
             10.0,
@@ -204,7 +204,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
             0.004,
             -1.0,
             1.0,
-            "Capex growth per quarter when utilization is on target and revenue flat: "
+            "Capex growth per quarter when demand/capacity is on target and revenue flat: "
             "calibrated (jevons.simulate.calibrate).",
             from_data=True,
         ),
