@@ -19,29 +19,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jevons.analogs.analysis import analog_frame
-from jevons.analogs.analysis import analogs as analogs_analysis
-from jevons.analogs.series import find_analog
 from jevons.capex.bases import BASIS_DEFINITIONS
 from jevons.capex.companies import companies as list_companies
 from jevons.capex.guidance import guidance as guidance_register
 from jevons.capex.ledger import capex as capex_ledger
-from jevons.demand.elasticity import estimate_elasticity, load_elasticity_csv
-from jevons.demand.verdict import fmt_number
 from jevons.errors import JevonsError, UsageError
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
-from jevons.prices.frontier import frontier_trends, load_epoch_files
-from jevons.prices.hedonic import hedonic_index
-from jevons.prices.history import price_history
-from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
-from jevons.simulate.backtest import backtest as run_backtest
-from jevons.simulate.montecarlo import simulate as run_simulation
-from jevons.simulate.scenarios import builtin_scenarios, load_scenario, scenario_toml
-from jevons.simulate.sensitivity import sensitivity as run_sensitivity
-from jevons.sources.price_packages import refresh_package
-from jevons.usage.series import import_usage, usage
-from jevons.verdict.overview import verdict as verdict_overview
 
 app = typer.Typer(
     name="jevons",
@@ -370,6 +354,9 @@ def price_index(
 
     Without --data, the shipped copy of Epoch AI's input data is used; on it the frontier
     method reproduces Epoch's published table."""
+    from jevons.prices.frontier import frontier_trends, load_epoch_files
+    from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
+
     _check_format(fmt)
     if method not in ("frontier", "hedonic"):
         raise UsageError(f"--method '{method}' is not one of frontier, hedonic")
@@ -407,6 +394,8 @@ def price_index(
 
 
 def _hedonic(models: Any, benchmark: list[str] | None, freq: str, fmt: str) -> None:
+    from jevons.prices.hedonic import hedonic_index
+
     if benchmark and len(benchmark) > 1:
         raise UsageError("--method hedonic takes one --benchmark")
     result = hedonic_index(models, benchmark=benchmark[0] if benchmark else "MMLU", freq=freq)  # type: ignore[arg-type]
@@ -442,6 +431,9 @@ def prices(
     fmt: FormatOpt = "table",
 ) -> None:
     """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
+    from jevons.prices.history import price_history
+    from jevons.sources.price_packages import refresh_package
+
     _check_format(fmt)
     parts = weights.split(":")
     try:
@@ -499,6 +491,8 @@ def usage_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """AI usage and spending series with their sources and growth per year."""
+    from jevons.usage.series import usage
+
     if ctx.invoked_subcommand is not None:
         return
     _check_format(fmt)
@@ -535,6 +529,8 @@ def usage_import_cmd(
     name: Annotated[str | None, typer.Option(help="Series name (default: the file name).")] = None,
 ) -> None:
     """Add your own usage series to the store (validated; replaces a same-named import)."""
+    from jevons.usage.series import import_usage
+
     s = import_usage(file, name=name)
     g = s.growth
     rate = f", growth x{g.factor_per_year:,.2f} per year" if g else ""
@@ -546,6 +542,8 @@ def usage_import_cmd(
 
 
 def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    from jevons.demand.verdict import fmt_number
+
     table = Table(title=title)
     for name in ("Subject", "e", "90% CI", "P(e<-1)", "Verdict", "10x cheaper: spending x", "Kind"):
         table.add_column(
@@ -601,6 +599,10 @@ def elasticity(
     fmt: FormatOpt = "table",
 ) -> None:
     """Price elasticity of demand, log Q = a + e log P, with its interval and verdict."""
+    from jevons.analogs.analysis import analog_frame
+    from jevons.analogs.series import find_analog
+    from jevons.demand.elasticity import estimate_elasticity, load_elasticity_csv
+
     _check_format(fmt)
     if (data is None) == (analog is None):
         raise UsageError("give exactly one of --data FILE or --analog NAME")
@@ -639,6 +641,8 @@ def verdict(
     fmt: FormatOpt = "table",
 ) -> None:
     """The Jevons verdict for AI and for every historical technology, with intervals."""
+    from jevons.verdict.overview import verdict as verdict_overview
+
     _check_format(fmt)
     result = verdict_overview(seed=seed)
     if fmt != "table":
@@ -688,6 +692,8 @@ def analogs(
     fmt: FormatOpt = "table",
 ) -> None:
     """Historical technologies: elasticity, verdict, spending record, Wright's law."""
+    from jevons.analogs.analysis import analogs as analogs_analysis
+
     _check_format(fmt)
     result = analogs_analysis(name or None)
     if fmt != "table":
@@ -747,6 +753,8 @@ def analogs(
 @handle_errors
 def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List the built-in scenarios."""
+    from jevons.simulate.scenarios import builtin_scenarios
+
     if ctx.invoked_subcommand is not None:
         return
     _check_format(fmt)
@@ -779,6 +787,8 @@ def scenarios_show(
     ] = False,
 ) -> None:
     """Print a scenario as TOML, to start a new file from."""
+    from jevons.simulate.scenarios import load_scenario, scenario_toml
+
     sys.stdout.write(scenario_toml(load_scenario(name), all_parameters=all_parameters))
 
 
@@ -807,6 +817,8 @@ def simulate(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities."""
+    from jevons.simulate.montecarlo import simulate as run_simulation
+
     _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
@@ -872,6 +884,8 @@ def sensitivity(
     fmt: FormatOpt = "table",
 ) -> None:
     """Sobol indices: which assumption explains most of an output's variance."""
+    from jevons.simulate.sensitivity import sensitivity as run_sensitivity
+
     _check_format(fmt)
     result = run_sensitivity(scenario, output=output, n=n, seed=seed)
     if fmt == "json":
@@ -891,6 +905,8 @@ def backtest(
     fmt: FormatOpt = "table",
 ) -> None:
     """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
+    from jevons.simulate.backtest import backtest as run_backtest
+
     _check_format(fmt)
     try:
         when = date.fromisoformat(cutoff)
