@@ -19,8 +19,9 @@ def table() -> str:
     for p in REGISTRY.values():
         basis = p.basis.replace("|", "/")
         flag = " (from data)" if p.from_data else ""
-        lines.append(f"| `{p.name}` | {p.unit} | {p.default:g}{flag} | {p.low:g} to {p.high:g} "
-                     f"| {basis} |")
+        lines.append(
+            f"| `{p.name}` | {p.unit} | {p.default:g}{flag} | {p.low:g} to {p.high:g} | {basis} |"
+        )
     lines += ["", END]
     return "\n".join(lines)
 
