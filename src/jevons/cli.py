@@ -102,6 +102,29 @@ def _millions(value: int | float | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f}"
 
 
+COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
+
+
+def _bar_chart(records: Any, title: str, width: int = 50) -> None:
+    """Horizontal bars, one line per company and period, for readers who never open a browser."""
+    shown = [r for r in records if r.value_usd is not None]
+    if not shown:
+        out.print("no values to draw")
+        return
+    top = max(r.value_usd for r in shown)
+    tickers = list(dict.fromkeys(r.ticker for r in shown))
+    colour = {t: COLOURS[i % len(COLOURS)] for i, t in enumerate(tickers)}
+    out.print(f"[bold]{escape(title)}[/bold]")
+    for r in records:
+        if r.value_usd is None:
+            out.print(f"{r.period:>9} {r.ticker:<6} [dim]gap[/dim]")
+            continue
+        n = max(1, round(width * r.value_usd / top))
+        out.print(
+            f"{r.period:>9} {r.ticker:<6} [{colour[r.ticker]}]{'█' * n}[/] {r.value_usd / 1e9:,.1f}"
+        )
+
+
 CompanyOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -134,6 +157,9 @@ def capex(
         str, typer.Option(help="auto, sec (ingested facts only) or shipped (package data).")
     ] = "auto",
     gaps: Annotated[bool, typer.Option("--gaps/--no-gaps", help="Show missing periods.")] = True,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Draw the values as a bar chart in the terminal.")
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Hyperscaler capex per company and period, on one basis, each value traced to filings."""
@@ -154,6 +180,9 @@ def capex(
         _emit_records(result.to_dict(), fmt)
         for note in result.notes if result.total else ():
             err.print(f"note: {note}", markup=False, highlight=False)
+        return
+    if chart:
+        _bar_chart(result.records, f"Capex, {result.basis} basis, {result.freq}ly, $B")
         return
     table = Table(
         title=f"Capex, {result.basis} basis, {result.freq}ly, USD millions",
