@@ -959,6 +959,23 @@ def backtest(
         )
 
 
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (local only by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
+    debug: Annotated[bool, typer.Option(help="Dash's in-page developer tools.")] = False,
+) -> None:
+    """The live dashboard: pick companies and a capex basis, move scenario sliders."""
+    from jevons.web import serve as serve_dashboard
+
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {port}")
+    serve_dashboard(host, port, debug=debug)
+
+
 def main() -> None:
     """Console entry point: the last guard against a traceback reaching the user."""
     try:
