@@ -317,3 +317,25 @@ def test_price_index_hedonic() -> None:
     r = json.loads(out)
     low, high = r["decline_per_year_ci"]
     assert 1 < low < r["decline_per_year"] < high
+
+
+def test_report_command_and_unwritable_path(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    code, out, err = run("report", "-o", str(target), "--paths", "1000")
+    assert code == 0, err
+    assert target.exists() and "wrote" in out
+    code, _, err = run("report", "-o", str(tmp_path / "missing" / "r.html"))
+    assert code == 2 and "cannot write report to" in err and len(err.splitlines()) == 1
+
+
+def test_serve_refuses_a_port_in_use() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        code, _, err = run("serve", "--port", str(port))
+    assert code == 2 and f"port {port} on 127.0.0.1 is in use" in err
+    code, _, err = run("serve", "--port", "70000")
+    assert code == 2 and "--port must be between" in err

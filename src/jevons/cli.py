@@ -961,6 +961,50 @@ def backtest(
 
 @app.command()
 @handle_errors
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML.")] = (
+        Path("report.html")
+    ),
+    basis: Annotated[str, typer.Option(help="Capex basis of the report.")] = "gross",
+    paths: Annotated[int, typer.Option(help="Monte Carlo paths of the fan charts.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Seed of every seeded step.")] = 0,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the report in a browser when done.")
+    ] = False,
+) -> None:
+    """One self-contained HTML report (works offline): verdict, capex, prices, simulation."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from jevons.report import build_report
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("building the report", total=6)
+
+        def step(name: str, i: int, n: int) -> None:
+            bar.update(task, description=f"building the report: {name}", completed=i - 1, total=n)
+
+        result = build_report(output, basis=basis, paths=paths, seed=seed, progress=step)
+    out.print(
+        f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB, {len(result.charts)} "
+        f"charts, {len(result.sources)} sources) in {result.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(Path(result.path).resolve().as_uri())
+
+
+@app.command()
+@handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (local only by default).")] = (
         "127.0.0.1"

@@ -1,0 +1,802 @@
+"""The report's sections: each calls the public analyses once and lays out their results.
+
+Numbers come only from jevons' own functions (``capex``, ``guidance``, ``frontier_trends``,
+``verdict``, ``simulate``...), so the report and the CLI can never disagree. Every source
+address a section shows is also handed to ``Sources``, which is what the last section lists
+and what ``ReportResult.sources`` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from markupsafe import Markup, escape
+
+from jevons.analogs.published import PublishedEstimate, published_estimates
+from jevons.capex.bases import BASIS_DEFINITIONS
+from jevons.capex.guidance import guidance
+from jevons.capex.ledger import CapexRecord, capex
+from jevons.demand.verdict import Verdict, fmt_number
+from jevons.ledger.sources_info import DatasetsResult, datasets
+from jevons.prices.frontier import frontier_trends
+from jevons.prices.hedonic import hedonic_index
+from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
+from jevons.report import charts
+from jevons.report.blocks import (
+    Block,
+    Cell,
+    Chart,
+    Details,
+    Heading,
+    LinkList,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    caption,
+    dataset_anchor,
+    extract_urls,
+    factor,
+    gap_cell,
+    interval,
+    link,
+    linkify,
+    money_b,
+    number,
+    unique,
+)
+from jevons.simulate.backtest import backtest
+from jevons.simulate.history import HYPERSCALERS, total_capex
+from jevons.simulate.montecarlo import simulate
+from jevons.simulate.sensitivity import sensitivity
+from jevons.usage.series import usage
+from jevons.verdict.overview import VerdictsResult, verdict
+
+SCENARIOS: Final = ("baseline", "deepseek-shock")
+BACKTEST_CUTOFF: Final = date(2024, 12, 31)
+SENSITIVITY_SCENARIO: Final = "deepseek-shock"
+SENSITIVITY_OUTPUT: Final = "capex_2027"
+
+_CAPEX_ORIGIN: Final = "SEC filings and earnings releases"
+_GUIDANCE_ORIGIN: Final = "earnings calls, releases and press coverage"
+_EPOCH_ORIGIN: Final = "Epoch AI and Artificial Analysis"
+_USAGE_ORIGIN: Final = "company statements and press coverage"
+_ANALOG_ORIGIN: Final = "Santa Fe Performance Curve Database, Our World in Data, literature"
+_SIM_ORIGIN: Final = "the built-in scenario TOML files and the capex ledger they are fitted to"
+
+
+@dataclass
+class Sources:
+    """Every source address cited, grouped by topic, in first-cited order."""
+
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, group: str, urls: Iterable[str]) -> None:
+        seen = set(self.all())
+        bucket = self.groups.setdefault(group, [])
+        for url in urls:
+            for found in extract_urls(url):
+                if found not in seen:
+                    bucket.append(found)
+                    seen.add(found)
+
+    def all(self) -> tuple[str, ...]:
+        return unique(u for urls in self.groups.values() for u in urls)
+
+
+@dataclass
+class Context:
+    """What the sections share: options, the provenance table and results used twice."""
+
+    basis: str
+    paths: int
+    seed: int
+    sources: Sources = field(default_factory=Sources)
+    charts: list[str] = field(default_factory=list)
+    _datasets: DatasetsResult | None = None
+    _verdicts: VerdictsResult | None = None
+
+    @property
+    def datasets(self) -> DatasetsResult:
+        if self._datasets is None:
+            self._datasets = datasets()
+        return self._datasets
+
+    @property
+    def verdicts(self) -> VerdictsResult:
+        if self._verdicts is None:
+            self._verdicts = verdict(seed=self.seed)
+        return self._verdicts
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {str(r["name"]): str(r.get("file") or r["name"]) for r in self.datasets.rows}
+
+    def ingest_names(self) -> list[str]:
+        return [str(r["name"]) for r in self.datasets.rows if r.get("kind") != "shipped"]
+
+    def chart(self, div_id: str, title: str, fig: Any, what: Markup) -> Chart:
+        self.charts.append(div_id)
+        return Chart(div_id, title, Markup(charts.to_html(fig, div_id)), what)
+
+    def caption(self, what: str, names: Sequence[str], *, origin: str) -> Markup:
+        return caption(what, names, self.files, origin=origin)
+
+
+# --------------------------------------------------------------------------------------------
+# Headline
+
+
+def _verdict_row(v: Verdict) -> Row:
+    p = "-" if v.p_backfire is None else f"{v.p_backfire:.2f}"
+    level = f"{v.level:.0%}" if v.level is not None else "none stated"
+    return Row(
+        (
+            v.subject,
+            v.kind,
+            number(v.elasticity),
+            f"{interval(v.ci_low, v.ci_high, 'number')} ({level})",
+            p,
+            v.verdict.replace("_", " "),
+            f"{fmt_number(v.spending_factor_10x)} "
+            f"[{fmt_number(v.spending_factor_10x_low)}, {fmt_number(v.spending_factor_10x_high)}]",
+        ),
+        css=f"verdict-{v.verdict}",
+    )
+
+
+def headline(ctx: Context) -> Section:
+    result = ctx.verdicts
+    ai = result.ai
+    v = ai.verdict
+    ctx.sources.add("Verdict and prices", v.sources)
+    ctx.sources.add("Usage and AI revenue", ai.token_reading.sources)
+    inputs = [
+        Row(
+            (
+                ai.price.name,
+                Markup('<span class="nowrap">falls {}x per year</span>').format(
+                    factor(ai.price.factor_per_year)
+                ),
+                ai.price.basis,
+            )
+        ),
+        *(
+            Row(
+                (
+                    g.name,
+                    Markup('<span class="nowrap">grows {}x per year</span>').format(
+                        factor(g.factor_per_year)
+                    ),
+                    g.basis.replace("_", " "),
+                )
+            )
+            for g in (*ai.spending, *ai.tokens)
+        ),
+    ]
+    blocks: list[Block] = [
+        Paragraph(
+            Markup('<blockquote class="headline" id="headline-sentence">{}</blockquote>').format(
+                result.headline()
+            )
+        ),
+        Paragraph(
+            Markup(
+                "<strong>Elasticity</strong> e = {e} (90% interval {lo} to {hi}; "
+                "P(e &lt; -1) = {p}): verdict <strong>{verdict}</strong>. "
+                "<strong>Kind: {kind}</strong> (not estimated), {method}."
+            ).format(
+                e=number(v.elasticity),
+                lo=number(v.ci_low),
+                hi=number(v.ci_high),
+                p="-" if v.p_backfire is None else f"{v.p_backfire:.2f}",
+                verdict=v.verdict.replace("_", " "),
+                kind=v.kind,
+                method=v.method.removeprefix(f"{v.kind}: "),
+            )
+        ),
+        Paragraph(
+            Markup('<p class="caveat"><strong>Main caveat.</strong> {}</p>').format(
+                v.caveats[0] if v.caveats else "none recorded"
+            )
+        ),
+        Table(
+            "table-ai-readings",
+            "The two readings of AI's elasticity",
+            (
+                "Reading",
+                "Kind",
+                "e",
+                "Interval",
+                "P(e < -1)",
+                "Verdict",
+                "Spending after a 10x price fall (x)",
+            ),
+            (_verdict_row(v), _verdict_row(ai.token_reading)),
+            ctx.caption(
+                "The spending reading is the headline; the token reading uses tokens as the "
+                "quantity.",
+                ["epoch_aa_models", "epoch_other_models", "usage"],
+                origin=f"{_EPOCH_ORIGIN}; {_USAGE_ORIGIN}",
+            ),
+            numeric=frozenset({2, 4}),
+        ),
+        Table(
+            "table-ai-inputs",
+            "What the reading rests on",
+            ("Input", "Rate", "Basis"),
+            tuple(inputs),
+        ),
+        Details("Further caveats", tuple(v.caveats[1:])),
+    ]
+    return Section("headline", "The answer so far", tuple(blocks))
+
+
+# --------------------------------------------------------------------------------------------
+# Capex
+
+
+def _annual_table(
+    records: Sequence[CapexRecord], totals: Sequence[CapexRecord], basis: str
+) -> Table:
+    order = list(dict.fromkeys(r.ticker for r in records))
+    years = sorted({r.period for r in records} | {r.period for r in totals})
+    by = {(r.ticker, r.period): r for r in records}
+    total_by = {r.period: r for r in totals}
+    rows: list[Row] = []
+    for year in years:
+        cells: list[Cell] = [year]
+        for ticker in order:
+            rec = by.get((ticker, year))
+            if rec is None:
+                cells.append("-")
+            elif rec.value_usd is None:
+                cells.append(gap_cell(rec.gap))
+            else:
+                cells.append(money_b(rec.value_usd))
+        total = total_by.get(year)
+        cells.append(money_b(total.value_usd) if total else gap_cell("a company has no value"))
+        rows.append(Row(tuple(cells), id=f"capex-year-{year}"))
+    return Table(
+        "table-capex-annual",
+        f"Capex by calendar year, {basis} basis ($B)",
+        ("Year", *order, "Total"),
+        tuple(rows),
+        Markup(
+            "Values in $B (hover for $M). A total is shown only for years in which every company "
+            "has a value; off-calendar filers (Microsoft, Oracle) sum four fiscal quarters."
+        ),
+        numeric=frozenset(range(1, len(order) + 2)),
+    )
+
+
+def _guidance_table(ctx: Context, rows: Sequence[Any]) -> Table:
+    out: list[Row] = []
+    for p in rows:
+        url_ok = p.source_url.startswith(("http://", "https://"))
+        source: Cell = link(p.source_url, p.source_title or "source") if url_ok else p.source_title
+        out.append(
+            Row(
+                (
+                    p.ticker,
+                    p.announced_on.isoformat(),
+                    p.period_label,
+                    charts.range_text(p.low_usd, p.high_usd),
+                    money_b(p.guide_point_usd),
+                    money_b(p.actual_usd),
+                    "-" if p.surprise_usd is None else f"{p.surprise_usd / 1e9:+,.1f}",
+                    "-" if p.surprise_pct is None else f"{p.surprise_pct:+.1f}%",
+                    p.status,
+                    source,
+                )
+            )
+        )
+    return Table(
+        "table-guidance",
+        "Guidance against actuals",
+        (
+            "Company",
+            "Announced",
+            "Period",
+            "Guided",
+            "Point ($B)",
+            "Actual ($B)",
+            "Surprise ($B)",
+            "Surprise",
+            "Status",
+            "Source",
+        ),
+        tuple(out),
+        ctx.caption(
+            "Actuals on each company's headline basis, the basis plans are stated on.",
+            ["guidance", "capex_quarterly", "capex_annual"],
+            origin=_GUIDANCE_ORIGIN,
+        ),
+        numeric=frozenset({4, 5, 6, 7}),
+    )
+
+
+def capex_section(ctx: Context) -> Section:
+    quarters = capex(basis=ctx.basis, freq="quarter")
+    q_totals = capex(basis=ctx.basis, freq="quarter", total=True)
+    years = capex(basis=ctx.basis, freq="year")
+    y_totals = capex(basis=ctx.basis, freq="year", total=True)
+    plans = guidance().rows
+    ctx.sources.add(
+        "Capex (filings and statements)", (u for r in years.values for u in r.source_urls)
+    )
+    ctx.sources.add(
+        "Capex (filings and statements)", (u for r in quarters.values for u in r.source_urls)
+    )
+    ctx.sources.add("Capex guidance", (p.source_url for p in plans))
+    capex_data = ["capex_quarterly", "capex_annual", *ctx.ingest_names()]
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "Basis <strong>{basis}</strong>: {definition}. Companies: {companies}. Quarters "
+                "are calendar quarters (the quarter holding most of a fiscal quarter); a missing "
+                "value is shown as a gap, never estimated."
+            ).format(
+                basis=ctx.basis,
+                definition=BASIS_DEFINITIONS[ctx.basis],
+                companies=", ".join(quarters.companies),
+            )
+        ),
+        ctx.chart(
+            charts.CHART_CAPEX_QUARTERLY,
+            "Capex per company by calendar quarter",
+            charts.capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
+            ctx.caption(
+                "Stacked bars per company, the total as a line; the dashed line marks DeepSeek "
+                "R1's release (2025-01-20) and the triangles each capex plan's announcement "
+                "(see the guidance chart).",
+                [*capex_data, "guidance"],
+                origin=_CAPEX_ORIGIN,
+            ),
+        ),
+        _annual_table(years.records, y_totals.records, ctx.basis),
+        ctx.chart(
+            charts.CHART_CAPEX_ANNUAL,
+            "Capex per company by calendar year",
+            charts.capex_annual(years.records, basis=ctx.basis),
+            ctx.caption("Calendar years; gaps are left empty.", capex_data, origin=_CAPEX_ORIGIN),
+        ),
+        ctx.chart(
+            charts.CHART_GUIDANCE,
+            "What they said they would spend, and what they spent",
+            charts.guidance_chart(plans),
+            ctx.caption(
+                "Open circles: the guided point (bars: the guided range); diamonds: the actual, "
+                "labelled with the surprise in % of the guided point. Plans with no figure "
+                "(direction only) are in the table only.",
+                ["guidance", *capex_data],
+                origin=_GUIDANCE_ORIGIN,
+            ),
+        ),
+        _guidance_table(ctx, plans),
+        Details(
+            "Ledger notes",
+            (*quarters.notes, *q_totals.notes, *y_totals.notes),
+        ),
+    ]
+    return Section("capex", "Capex: what the hyperscalers spend", tuple(blocks))
+
+
+# --------------------------------------------------------------------------------------------
+# Prices and usage
+
+
+def prices_section(ctx: Context) -> Section:
+    trends = frontier_trends(shipped_epoch_models()).trends
+    hedonic = hedonic_index()
+    use = usage()
+    ctx.sources.add("Verdict and prices", [EPOCH_RANGE.source_url])
+    ctx.sources.add(
+        "Usage and AI revenue", (p.source_url or "" for s in use.series for p in s.points)
+    )
+    epoch = ["epoch_aa_models", "epoch_other_models"]
+    factors = [t.factor_per_year for t in trends]
+    trend_rows = tuple(
+        Row(
+            (
+                t.benchmark,
+                f"{t.threshold_model} ({t.threshold_score:g})",
+                str(t.n),
+                f"{t.start_date} to {t.end_date}",
+                factor(t.factor_per_year),
+                interval(t.ci_low, t.ci_high),
+                number(t.r_squared),
+            )
+        )
+        for t in trends
+    )
+    growth_rows = tuple(
+        Row(
+            (
+                s.series,
+                s.entity or "",
+                s.unit,
+                s.period or "",
+                str(s.growth.n),
+                f"{s.growth.start} to {s.growth.end}",
+                factor(s.growth.factor_per_year),
+                interval(s.growth.ci_low, s.growth.ci_high),
+                s.growth.method.replace("_", " "),
+            )
+        )
+        for s in use.series
+        if s.growth is not None
+    )
+    low, high = hedonic.decline_per_year_ci
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "The price of a fixed capability, by Epoch AI's frontier method: {n} trends "
+                "(benchmark and threshold), falling between {lo}x and {hi}x a year. Epoch AI "
+                "published: {statement} ({link})."
+            ).format(
+                n=len(trends),
+                lo=factor(min(factors)) if factors else "-",
+                hi=factor(max(factors)) if factors else "-",
+                statement=EPOCH_RANGE.statement,
+                link=link(EPOCH_RANGE.source_url, "Epoch AI data insight"),
+            )
+        ),
+        ctx.chart(
+            charts.CHART_FRONTIER,
+            "Price decline per year at fixed capability",
+            charts.frontier_chart(trends, EPOCH_RANGE),
+            ctx.caption(
+                "Each point is one benchmark threshold's decline factor per year with its 90% "
+                "interval (log scale); the band is Epoch AI's published 9x-900x range.",
+                epoch,
+                origin=_EPOCH_ORIGIN,
+            ),
+        ),
+        Table(
+            "table-frontier",
+            "Frontier trends (Epoch AI method)",
+            ("Benchmark", "Threshold (score)", "n", "Period", "Factor/yr", "90% CI", "R2"),
+            trend_rows,
+            numeric=frozenset({2, 4, 6}),
+        ),
+        Paragraph(
+            Markup(
+                "Hedonic index ({benchmark} held fixed, {n} observations, R2 {r2}): a fixed "
+                "quality's price falls <strong>{d}x a year</strong> (90% CI {lo} to {hi}); end "
+                "to end {e}x a year."
+            ).format(
+                benchmark=hedonic.benchmark,
+                n=hedonic.n_obs,
+                r2=number(hedonic.r_squared),
+                d=factor(hedonic.decline_per_year),
+                lo=factor(low),
+                hi=factor(high),
+                e=factor(hedonic.end_to_end_per_year),
+            )
+        ),
+        ctx.chart(
+            charts.CHART_HEDONIC,
+            "Hedonic price index of LLM inference",
+            charts.hedonic_chart(hedonic),
+            ctx.caption(
+                "Time-dummy regression of log blended price on the benchmark score; the band is "
+                "the 90% interval (log scale).",
+                epoch,
+                origin=_EPOCH_ORIGIN,
+            ),
+        ),
+        Heading("Growth of use and spending", "usage"),
+        ctx.chart(
+            charts.CHART_USAGE,
+            "AI use and spending over time",
+            charts.usage_chart(use.series),
+            ctx.caption(
+                "Series that are levels, with two or more dated statements, one panel per unit "
+                "(log scale); rates and shares are left out.",
+                ["usage"],
+                origin=_USAGE_ORIGIN,
+            ),
+        ),
+        Table(
+            "table-growth",
+            "Growth rates per year",
+            (
+                "Series",
+                "Entity",
+                "Unit",
+                "Period",
+                "Points",
+                "Span",
+                "Factor/yr",
+                "90% CI",
+                "Method",
+            ),
+            growth_rows,
+            ctx.caption(
+                "Log-linear fit for three or more points, end to end for two.",
+                ["usage"],
+                origin=_USAGE_ORIGIN,
+            ),
+            numeric=frozenset({4, 6}),
+        ),
+    ]
+    return Section("prices", "The price of AI, and the growth of use and spending", tuple(blocks))
+
+
+# --------------------------------------------------------------------------------------------
+# Elasticities
+
+
+def _published_rows(
+    estimates: Sequence[PublishedEstimate], ours: dict[PublishedEstimate, Verdict]
+) -> tuple[Row, ...]:
+    rows = []
+    for p in estimates:
+        mine = ours.get(p)
+        beside = "no analog series"
+        if mine is not None:
+            spread = interval(mine.ci_low, mine.ci_high, "number")
+            beside = f"{mine.subject}: {number(mine.elasticity)} {spread}"
+        value = f"{p.estimate:g}%" if p.kind == "rebound_percent" else f"{p.estimate:g}"
+        cite: Cell = escape(p.citation)
+        if p.source_urls:
+            cite = Markup("{} ({})").format(cite, link(p.source_urls[0], "source"))
+        rows.append(
+            Row(
+                (
+                    p.technology,
+                    p.kind.replace("_", " "),
+                    value if p.econometric else f"{value} (assumption)",
+                    p.period,
+                    p.region,
+                    beside,
+                    cite,
+                )
+            )
+        )
+    return tuple(rows)
+
+
+def elasticities_section(ctx: Context) -> Section:
+    result = ctx.verdicts
+    analogs = result.analogs
+    estimates = published_estimates()
+    ctx.sources.add(
+        "Historical analogs", (u for r in analogs.results for u in r.series.source_urls)
+    )
+    ctx.sources.add("Historical analogs", (u for p in estimates for u in p.source_urls))
+    ours = {p: r.verdict for r in analogs.results for p in r.published}
+    by_subject = {r.subject: r.published for r in analogs.results}
+    rows = [_verdict_row(result.ai.verdict), _verdict_row(result.ai.token_reading)]
+    rows += [_verdict_row(r.verdict) for r in analogs.results]
+    analog_sets = sorted({r.series.dataset for r in analogs.results})
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "Spending is S = P x Q = A x P<sup>1+e</sup>: a price fall raises spending only "
+                "if the elasticity e is below -1. AI's elasticity is <em>implied</em> (from "
+                "price decline and spending growth); the historical technologies' are "
+                "<em>estimated</em> by OLS with HAC errors on their yearly price and quantity "
+                "(an experience curve mixes demand with learning: read them as associations). "
+                "{n} of {total} technologies had years in which the price fell and spending "
+                "fell too."
+            ).format(n=len(analogs.counter_examples), total=len(analogs.results))
+        ),
+        Table(
+            "table-elasticities",
+            "Elasticities and verdicts: AI beside history",
+            (
+                "Subject",
+                "Kind",
+                "e",
+                "Interval",
+                "P(e < -1)",
+                "Verdict",
+                "Spending after a 10x price fall (x)",
+            ),
+            tuple(rows),
+            ctx.caption(
+                "Intervals are 90% unless stated; an arc elasticity from two points has none.",
+                ["epoch_aa_models", "epoch_other_models", "usage", *analog_sets],
+                origin=f"{_EPOCH_ORIGIN}; {_USAGE_ORIGIN}; {_ANALOG_ORIGIN}",
+            ),
+            numeric=frozenset({2, 4}),
+        ),
+        ctx.chart(
+            charts.CHART_ELASTICITIES,
+            "Forest plot of price elasticities",
+            charts.elasticity_chart(
+                (result.ai.verdict, result.ai.token_reading), analogs, by_subject
+            ),
+            ctx.caption(
+                "Each row: e with its interval, coloured by verdict; stars are published "
+                "estimates of the same good; the dashed line is e = -1.",
+                ["usage", *analog_sets, "known_elasticities"],
+                origin=_ANALOG_ORIGIN,
+            ),
+        ),
+        Table(
+            "table-published",
+            "Published estimates beside ours",
+            ("Technology", "Kind", "Estimate", "Period", "Region", "Ours", "Citation"),
+            _published_rows(estimates, ours),
+            ctx.caption(
+                "Rebound percentages concern energy use, not spending, and are not elasticities.",
+                ["known_elasticities"],
+                origin="the published literature",
+            ),
+        ),
+    ]
+    return Section("elasticities", "Elasticities: AI beside history", tuple(blocks))
+
+
+# --------------------------------------------------------------------------------------------
+# Simulation
+
+
+def simulation_section(ctx: Context) -> Section:
+    runs = {name: simulate(name, paths=ctx.paths, seed=ctx.seed) for name in SCENARIOS}
+    scores = backtest(BACKTEST_CUTOFF, paths=ctx.paths, seed=ctx.seed)
+    sobol = sensitivity(SENSITIVITY_SCENARIO, output=SENSITIVITY_OUTPUT, seed=ctx.seed)
+    history = [(q.label, q.value_usd) for q in total_capex()]
+    top = max(max(r.series["capex_usd"]["p95"]) for r in runs.values())
+    top = max([top, *(v for _, v in history)]) / 1e9 * 1.05
+    ids = {"baseline": charts.CHART_FAN_BASELINE, "deepseek-shock": charts.CHART_FAN_DEEPSEEK}
+    sim_data = ["capex_quarterly", "capex_annual"]
+    fans = [
+        ctx.chart(
+            ids[name],
+            f"Capex fan chart: {name}",
+            charts.fan_chart(run, history, y_max=top),
+            ctx.caption(
+                f"Scenario {name}: {run.paths:,} paths, seed {run.seed}; bands p05-p95 and "
+                "p25-p75, median line; crosses are the actual totals. Same y axis as the other "
+                "scenario.",
+                sim_data,
+                origin=_SIM_ORIGIN,
+            ),
+        )
+        for name, run in runs.items()
+    ]
+    events = list(dict.fromkeys(e for r in runs.values() for e in r.events))
+    event_rows = tuple(
+        Row(
+            (
+                text,
+                *(
+                    number(runs[n].events[text], 3) if text in runs[n].events else "-"
+                    for n in SCENARIOS
+                ),
+            )
+        )
+        for text in events
+    )
+    actual = _forecast(scores.actual_usd)
+    score_rows = [
+        Row(
+            (
+                s.method.replace("_", " "),
+                "-" if s.mape is None else f"{s.mape:.1f}%",
+                "-" if s.coverage_90 is None else f"{s.coverage_90:.2f}",
+                _forecast(s.forecast_usd),
+                s.note,
+            )
+        )
+        for s in scores.scores
+    ]
+    score_rows.append(Row(("actual", "", "", actual, " / ".join(scores.quarters)), css="actual"))
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "A quarterly model of the AI compute market (capex, capacity, price, demand, "
+                "revenue, next capex; see docs/model.md), run by Monte Carlo with {paths:,} "
+                "paths and seed {seed}. It models the total capex of {companies} on the gross "
+                "basis, whatever basis the capex section uses."
+            ).format(paths=ctx.paths, seed=ctx.seed, companies=", ".join(HYPERSCALERS))
+        ),
+        *fans,
+        Table(
+            "table-events",
+            "Odds of events (share of paths)",
+            ("Event", *SCENARIOS),
+            event_rows,
+            numeric=frozenset({1, 2}),
+        ),
+        Table(
+            "table-backtest",
+            f"Backtest from {scores.cutoff}: four quarters, model against naive baselines "
+            "and guidance",
+            ("Method", "MAPE", "90% coverage", "Forecast ($B per quarter)", "Note"),
+            tuple(score_rows),
+            ctx.caption(
+                f"Calibrated on data up to {scores.cutoff} only, {scores.paths:,} paths; "
+                "guidance is annual and on the companies' own bases.",
+                [*sim_data, "guidance"],
+                origin=_CAPEX_ORIGIN,
+            ),
+            numeric=frozenset({1, 2}),
+        ),
+        ctx.chart(
+            charts.CHART_SENSITIVITY,
+            f"Which assumption matters most for {sobol.output} ({sobol.scenario})",
+            charts.sensitivity_chart(sobol),
+            ctx.caption(
+                f"Sobol indices from {sobol.rows:,} model runs (Saltelli design, SALib), ranked "
+                "by total effect; bars show the 95% confidence half-width.",
+                sim_data,
+                origin=_SIM_ORIGIN,
+            ),
+        ),
+    ]
+    return Section("simulation", "Simulation: where capex may go", tuple(blocks))
+
+
+def _forecast(values: Iterable[float]) -> Cell:
+    text = " / ".join(f"{v / 1e9:,.1f}" for v in values)
+    return Markup('<span class="nowrap">{}</span>').format(text) if text else "-"
+
+
+# --------------------------------------------------------------------------------------------
+# Sources
+
+
+def sources_section(ctx: Context) -> Section:
+    rows = []
+    for r in ctx.datasets.rows:
+        name = str(r["name"])
+        sha = str(r.get("sha256") or "")
+        ctx.sources.add("Datasets", [str(r.get("origin") or "")])
+        rows.append(
+            Row(
+                (
+                    Markup('<code>{}</code> <span class="note">{}</span><br>{}').format(
+                        name, r.get("file") or "", r.get("description") or ""
+                    ),
+                    linkify(str(r.get("origin") or "")),
+                    str(r.get("licence") or ""),
+                    str(r.get("retrieved") or ""),
+                    Markup('<code title="{}">{}</code>').format(sha, sha[:12]),
+                    str(r.get("rows") if r.get("rows") is not None else ""),
+                ),
+                id=dataset_anchor(name),
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "Every dataset the report draws on, with its origin, licence, retrieval date and "
+                "the first 12 hex digits of its sha256 (hover for all 64; "
+                "<code>jevons datasets</code> prints the same). Store: <code>{}</code>."
+            ).format(ctx.datasets.store_path)
+        ),
+        Table(
+            "table-datasets",
+            "Datasets and provenance",
+            ("Dataset", "Origin", "Licence", "Retrieved", "sha256", "Rows"),
+            tuple(rows),
+            numeric=frozenset({5}),
+        ),
+        Paragraph(
+            Markup(
+                "{} source addresses are cited above; they are links only, never loaded."
+            ).format(len(ctx.sources.all()))
+        ),
+        *(LinkList(group, tuple(urls)) for group, urls in ctx.sources.groups.items() if urls),
+    ]
+    return Section("sources", "Sources and provenance", tuple(blocks))
+
+
+BUILDERS: Final[tuple[tuple[str, Callable[[Context], Section]], ...]] = (
+    ("headline", headline),
+    ("capex", capex_section),
+    ("prices", prices_section),
+    ("elasticities", elasticities_section),
+    ("simulation", simulation_section),
+    ("sources", sources_section),
+)
+#: Section ids, in page order.
+SECTION_IDS: Final = tuple(name for name, _ in BUILDERS)
