@@ -175,7 +175,12 @@ def test_installed_script_prints_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "JEVONS_HOME": str(tmp_path / "home")}
     bad = tmp_path / "x.json"
     bad.write_text("{not json")
-    for args in (["capex", "-c", "XYZ"], ["ingest", "sec", "--file", str(bad)]):
+    for args in (
+        ["capex", "-c", "XYZ"],
+        ["ingest", "sec", "--file", str(bad)],
+        ["capex", "--year", "abc"],
+        ["capex", "--no-such-option"],
+    ):
         proc = subprocess.run(
             [sys.executable, "-m", "jevons.cli", *args],
             capture_output=True,

@@ -102,6 +102,29 @@ def _millions(value: int | float | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f}"
 
 
+def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
+    from jevons.capex.rank import rank
+
+    result = rank(year, basis=basis, top=top)
+    if fmt != "table":
+        _emit_records(result.to_dict(), fmt)
+        return
+    table = Table(title=f"Largest capex spenders, calendar {year}, {basis} basis")
+    for name in ("Rank", "Company", "CIK", "Capex ($M)", "Derivation", "Evidence"):
+        table.add_column(name, justify="right" if name in ("Rank", "Capex ($M)") else "left")
+    for i, r in enumerate(result.ranked, 1):
+        table.add_row(
+            str(i),
+            r.ticker,
+            str(r.cik or ""),
+            _millions(r.value_usd),
+            r.derivation or "",
+            escape(", ".join(r.accessions[:2])),
+        )
+    out.print(table)
+    out.print(f"{result.unranked} filer(s) in the store have no {year} value.", markup=False)
+
+
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
 
 
@@ -160,10 +183,20 @@ def capex(
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw the values as a bar chart in the terminal.")
     ] = False,
+    rank: Annotated[bool, typer.Option("--rank", help="Rank every filer by capex in --year.")] = (
+        False
+    ),
+    year: Annotated[int | None, typer.Option(help="With --rank: the calendar year.")] = None,
+    top: Annotated[int | None, typer.Option(help="With --rank: only the first N.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Hyperscaler capex per company and period, on one basis, each value traced to filings."""
     _check_format(fmt)
+    if rank or year is not None:
+        if not (rank and year is not None):
+            raise UsageError("--rank and --year go together: jevons capex --rank --year 2025")
+        _rank(year, basis if basis != "headline" else "gross", top, fmt)
+        return
     result = capex_ledger(
         company or ["all"],
         basis=basis,
@@ -1021,15 +1054,33 @@ def serve(
 
 
 def main() -> None:
-    """Console entry point: the last guard against a traceback reaching the user."""
+    """Console entry point: every error is one line on stderr with an exit code; no traceback.
+
+    Typer's own option parsing errors are caught here too (they would otherwise be drawn as a
+    box), recognised by their interface (``format_message``, ``exit_code``) rather than by a
+    class from Typer's private modules.
+    """
     try:
-        app()
-    except SystemExit:
-        raise
+        code = typer.main.get_command(app).main(standalone_mode=False)
     except KeyboardInterrupt:
         err.print("interrupted; the store is unchanged (writes are transactional)")
         sys.exit(130)
+    except SystemExit:
+        raise
     except Exception as exc:
+        if type(exc).__name__ == "Abort":
+            err.print("interrupted; the store is unchanged (writes are transactional)")
+            sys.exit(130)
+        if hasattr(exc, "exit_code") and not hasattr(exc, "format_message"):  # typer.Exit
+            sys.exit(int(exc.exit_code))
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # bad options
+            message = " ".join(str(exc.format_message()).split())
+            if not message:  # `jevons` alone, or a group without its command: show the help
+                args = [a for a in sys.argv[1:] if not a.startswith("-")]
+                typer.main.get_command(app).main([*args, "--help"], standalone_mode=False)
+                sys.exit(0)
+            err.print(f"error: {message}", markup=False, highlight=False)
+            sys.exit(int(exc.exit_code))
         if os.environ.get("JEVONS_DEBUG"):
             raise
         first = str(exc).splitlines()[0] if str(exc) else ""
@@ -1039,6 +1090,7 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

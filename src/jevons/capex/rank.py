@@ -1,0 +1,66 @@
+"""The largest spenders in a calendar year, across every filer in the store.
+
+Once the SEC's bulk archive is ingested the store holds thousands of filers; the ranking is the
+ledger itself (same bases, same derivation rules), read for one calendar year and sorted. A
+filer without a value for that year is not ranked, and the result says how many were left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from jevons.capex.ledger import CapexRecord, capex
+from jevons.errors import UsageError
+from jevons.ledger.store import Store, using_store
+
+
+@dataclass(frozen=True)
+class RankResult:
+    year: int
+    basis: str
+    ranked: tuple[CapexRecord, ...]
+    unranked: int  # filers in the store with no value for the year
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [{"rank": i, **r.to_dict()} for i, r in enumerate(self.ranked, 1)]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.to_dict())
+
+    def summary(self) -> str:
+        lines = [f"Largest capex spenders in {self.year} ({self.basis} basis)"]
+        lines += [
+            f"{i:4}. {r.ticker:10} {r.value_usd / 1e9:10,.1f} $B"
+            for i, r in enumerate(self.ranked, 1)
+            if r.value_usd is not None
+        ]
+        lines.append(f"{self.unranked} filer(s) in the store have no {self.year} value")
+        return "\n".join(lines)
+
+
+def rank(
+    year: int, *, basis: str = "gross", top: int | None = None, store: Store | None = None
+) -> RankResult:
+    """Filers ranked by capex in calendar ``year`` on ``basis``, largest first."""
+    if not 1990 <= year <= 2100:
+        raise UsageError(f"--year {year} is out of range")
+    if top is not None and top < 1:
+        raise UsageError(f"--top must be at least 1, got {top}")
+    with using_store(store) as db:
+        result = capex(
+            ["all"],
+            basis=basis,
+            freq="year",
+            calendar="calendar",
+            start=str(year),
+            end=str(year),
+            include_gaps=True,
+            store=db,
+        )
+        total = len(db.companies())
+    values = [r for r in result.records if r.period == str(year) and r.value_usd is not None]
+    ranked = sorted(values, key=lambda r: -(r.value_usd or 0))
+    return RankResult(year, basis, tuple(ranked[:top] if top else ranked), total - len(values))
