@@ -876,6 +876,9 @@ def simulate(
         list[str] | None,
         typer.Option("--event", help="e.g. 'capex in 2027 > capex in 2025' (repeatable)."),
     ] = None,
+    by_company: Annotated[
+        bool, typer.Option("--by-company", help="Split capex by each company's recent share.")
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities."""
@@ -885,7 +888,12 @@ def simulate(
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
         result = run_simulation(
-            scenario, paths=paths, seed=seed, events=event or (), progress=callback
+            scenario,
+            paths=paths,
+            seed=seed,
+            events=event or (),
+            progress=callback,
+            by_company=by_company,
         )
     finally:
         if bar is not None:
@@ -924,6 +932,16 @@ def simulate(
             )
         table.add_row(period, *[escape(c) for c in cells])
     out.print(table)
+    if result.by_company is not None and result.shares is not None:
+        split = Table(title="Capex by company, median $B (recent shares held fixed)")
+        split.add_column("Quarter")
+        for ticker in result.by_company:
+            split.add_column(ticker, justify="right")
+        for k, period in enumerate(result.periods):
+            split.add_row(
+                period, *(f"{result.by_company[t]['p50'][k] / 1e9:,.1f}" for t in result.by_company)
+            )
+        out.print(split)
     for text, p in result.events.items():
         out.print(f"P({text}) = {p:.3f}", markup=False, highlight=False)
     out.print(

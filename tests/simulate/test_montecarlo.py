@@ -150,3 +150,17 @@ def test_cli_simulate_sensitivity_backtest(tmp_path) -> None:  # type: ignore[no
     assert r.exit_code != 0 and "lead_time" in r.stderr and len(r.stderr.splitlines()) == 1
     r = runner.invoke(app, ["backtest", "--cutoff", "soon"])
     assert r.exit_code == 2 and "--cutoff 'soon'" in r.stderr
+
+
+def test_capex_split_by_company_shares() -> None:
+    result = simulate("baseline", paths=2000, seed=1, by_company=True)
+    assert result.by_company is not None and result.shares is not None
+    shares = result.shares["shares"]
+    assert isinstance(shares, dict) and set(shares) == {"AMZN", "GOOGL", "META", "MSFT"}
+    assert sum(shares.values()) == pytest.approx(1.0)
+    # 2024 gross: Amazon 82,999 of 228,342 ($M) across the four.
+    assert shares["AMZN"] == pytest.approx(82_999 / 228_342, rel=1e-6)
+    total = result.series["capex_usd"]["p50"]
+    parts = [result.by_company[t]["p50"] for t in shares]
+    assert np.allclose(np.sum(parts, axis=0), total)
+    assert "capex_by_company" in result.to_dict()

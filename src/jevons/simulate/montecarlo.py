@@ -20,6 +20,7 @@ from jevons.simulate.engine import run_stream
 from jevons.simulate.events import compile_event
 from jevons.simulate.parameters import OUTPUTS
 from jevons.simulate.scenarios import Scenario, load_scenario
+from jevons.simulate.shares import capex_shares
 
 QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
 LABELS: Final = ("p05", "p25", "p50", "p75", "p95")
@@ -38,6 +39,8 @@ class SimulationResult:
     varied: tuple[str, ...] = ()
     method: dict[str, str] = field(default_factory=dict, hash=False)
     relative_error: dict[str, float] = field(default_factory=dict, hash=False)
+    by_company: dict[str, dict[str, list[float]]] | None = field(default=None, hash=False)
+    shares: dict[str, object] | None = field(default=None, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,11 @@ class SimulationResult:
             "varied_parameters": list(self.varied),
             "quantile_method": self.method,
             "quantile_relative_error": self.relative_error,
+            **(
+                {"capex_by_company": self.by_company, "company_shares": self.shares}
+                if self.by_company is not None
+                else {}
+            ),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -85,6 +93,7 @@ def simulate(
     seed: int = 0,
     events: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
+    by_company: bool = False,
 ) -> SimulationResult:
     """Run a scenario (a built-in name, a TOML file or a Scenario) over ``paths`` paths.
 
@@ -104,6 +113,14 @@ def simulate(
         out: {label: [float(v) for v in stream.values[out][i]] for i, label in enumerate(LABELS)}
         for out in OUTPUTS
     }
+    split = split_shares = None
+    if by_company:
+        shares = capex_shares(sc.start)
+        split = {
+            t: {label: [share * v for v in series["capex_usd"][label]] for label in LABELS}
+            for t, share in shares.shares.items()
+        }
+        split_shares = shares.to_dict()
     return SimulationResult(
         scenario=sc.name,
         seed=seed,
@@ -115,6 +132,8 @@ def simulate(
         varied=tuple(sorted(n for n, v in sampled.items() if not isinstance(v, float))),
         method=dict(stream.method),
         relative_error={k: float(v) for k, v in stream.relative_error.items()},
+        by_company=split,
+        shares=split_shares,
     )
 
 
