@@ -24,6 +24,7 @@ from jevons.capex.companies import companies as list_companies
 from jevons.capex.guidance import guidance as guidance_register
 from jevons.capex.ledger import capex as capex_ledger
 from jevons.errors import JevonsError, UsageError
+from jevons.ledger.bulk import ingest_bulk
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
 
@@ -147,6 +148,12 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
             f"{r.period:>9} {r.ticker:<6} [{colour[r.ticker]}]{'█' * n}[/] {r.value_usd / 1e9:,.1f}"
         )
 
+
+EngineOpt = Annotated[str, typer.Option(help="local, or dask to spread paths over workers.")]
+WorkersOpt = Annotated[int, typer.Option(help="With --engine dask: local worker processes.")]
+SchedulerOpt = Annotated[
+    str | None, typer.Option(help="With --engine dask: a cluster's scheduler, tcp://host:8786.")
+]
 
 CompanyOpt = Annotated[
     list[str] | None,
@@ -320,6 +327,13 @@ def ingest_sec_cmd(
     file: Annotated[
         list[Path] | None, typer.Option("--file", help="A saved companyfacts JSON (offline).")
     ] = None,
+    bulk: Annotated[
+        Path | None,
+        typer.Option("--bulk", help="The SEC's nightly companyfacts.zip: every filer, offline."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="With --bulk: stop after this many archive members.")
+    ] = None,
     user_agent: Annotated[
         str | None,
         typer.Option(
@@ -329,8 +343,15 @@ def ingest_sec_cmd(
     refresh: Annotated[bool, typer.Option(help="Download again despite the cache.")] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Ingest SEC XBRL companyfacts for tickers, CIKs, or saved files."""
+    """Ingest SEC XBRL companyfacts for tickers, CIKs, saved files, or the bulk archive."""
     _check_format(fmt)
+    if bulk is not None:
+        if tickers or cik or file:
+            raise UsageError("give --bulk alone, without tickers, --cik or --file")
+        _ingest_bulk(bulk, limit, fmt)
+        return
+    if limit is not None:
+        raise UsageError("--limit goes with --bulk")
     if file and tickers and not cik:
         # `--file a.json b.json` (a shell glob): the extra arguments are files too.
         file = [*file, *(Path(t) for t in tickers)]
@@ -351,6 +372,33 @@ def ingest_sec_cmd(
         out.print(result.summary(), markup=False, highlight=False)
     else:
         _emit_records([c.__dict__ for c in result.companies], fmt)
+
+
+def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
+    """One progress bar over the archive's members (on a terminal), then the counts."""
+    from rich.progress import Progress
+
+    bar = Progress(console=err, transient=True) if err.is_terminal else None
+    task = bar.add_task(f"ingesting {archive.name}", total=None) if bar is not None else None
+
+    def step(done: int, total: int) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, completed=done, total=total)
+
+    if bar is not None:
+        bar.start()
+    try:
+        result = ingest_bulk(archive, progress=step if bar is not None else None, limit=limit)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if fmt == "table":
+        out.print(result.summary(), markup=False, highlight=False)
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        counts = {k: v for k, v in result.to_dict().items() if k != "failures"}
+        _emit_records([counts], fmt)
 
 
 @app.command()
@@ -879,6 +927,9 @@ def simulate(
     by_company: Annotated[
         bool, typer.Option("--by-company", help="Split capex by each company's recent share.")
     ] = False,
+    engine: EngineOpt = "local",
+    workers: WorkersOpt = 2,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities."""
@@ -887,14 +938,31 @@ def simulate(
     _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
-        result = run_simulation(
-            scenario,
-            paths=paths,
-            seed=seed,
-            events=event or (),
-            progress=callback,
-            by_company=by_company,
-        )
+        if engine == "dask":
+            if by_company:
+                raise UsageError("--by-company works with --engine local")
+            from jevons.simulate.distributed import simulate_distributed
+
+            result = simulate_distributed(
+                scenario,
+                paths=paths,
+                seed=seed,
+                events=event or (),
+                workers=workers,
+                scheduler=scheduler,
+                progress=callback,
+            )
+        elif engine == "local":
+            result = run_simulation(
+                scenario,
+                paths=paths,
+                seed=seed,
+                events=event or (),
+                progress=callback,
+                by_company=by_company,
+            )
+        else:
+            raise UsageError(f"unknown --engine '{engine}'; known: local, dask")
     finally:
         if bar is not None:
             bar.stop()
@@ -950,6 +1018,63 @@ def simulate(
         markup=False,
         highlight=False,
     )
+
+
+def _parse_grid(specs: list[str]) -> dict[str, list[float]]:
+    grid: dict[str, list[float]] = {}
+    for spec in specs:
+        name, sep, values = spec.partition("=")
+        name = name.strip()
+        if not sep or not name or not values.strip():
+            raise UsageError(f"--grid '{spec}' is not NAME=V1,V2,... e.g. elasticity=-0.5,-1")
+        if name in grid:
+            raise UsageError(f"--grid {name} is given twice; list all its values in one --grid")
+        try:
+            grid[name] = [float(v) for v in values.split(",")]
+        except ValueError:
+            raise UsageError(f"--grid '{spec}': the values must be numbers") from None
+    return grid
+
+
+@app.command()
+@handle_errors
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
+    grid: Annotated[
+        list[str], typer.Option("--grid", help="NAME=V1,V2,... (repeatable): values to sweep.")
+    ],
+    paths: Annotated[int, typer.Option(help="Monte Carlo paths per grid point.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (the same for every point).")] = 0,
+    event: Annotated[
+        list[str] | None, typer.Option("--event", help="An event to score at every point.")
+    ] = None,
+    engine: EngineOpt = "local",
+    workers: WorkersOpt = 2,
+    scheduler: SchedulerOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
+    from jevons.simulate.distributed import sweep as run_sweep
+
+    _check_format(fmt)
+    result = run_sweep(
+        scenario,
+        _parse_grid(grid),
+        paths=paths,
+        seed=seed,
+        events=event or (),
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+    )
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        _emit_records(
+            [{str(k): v for k, v in r.items()} for r in result.to_frame().to_dict("records")], fmt
+        )
+    else:
+        out.print(result.summary(), markup=False, highlight=False)
 
 
 @app.command()

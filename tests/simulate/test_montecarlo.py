@@ -164,3 +164,46 @@ def test_capex_split_by_company_shares() -> None:
     parts = [result.by_company[t]["p50"] for t in shares]
     assert np.allclose(np.sum(parts, axis=0), total)
     assert "capex_by_company" in result.to_dict()
+
+
+def test_cli_sweep_and_dask_engine() -> None:
+    r = runner.invoke(
+        app,
+        [
+            "sweep",
+            "deepseek-shock",
+            "--grid",
+            "elasticity=-0.5,-1.5",
+            "--grid",
+            "shock_factor=1,10",
+            "--paths",
+            "2000",
+            "-f",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.stderr
+    points = json.loads(r.stdout)["points"]
+    assert len(points) == 4
+    r = runner.invoke(app, ["sweep", "baseline", "--grid", "elasticity"])
+    assert r.exit_code == 2 and "is not NAME=V1,V2" in r.stderr
+    local = runner.invoke(app, ["simulate", "deepseek-shock", "--paths", "3000", "-f", "json"])
+    dask = runner.invoke(
+        app,
+        [
+            "simulate",
+            "deepseek-shock",
+            "--paths",
+            "3000",
+            "--engine",
+            "dask",
+            "--workers",
+            "1",
+            "-f",
+            "json",
+        ],
+    )
+    assert dask.exit_code == 0, dask.stderr
+    assert json.loads(dask.stdout)["series"] == json.loads(local.stdout)["series"]
+    r = runner.invoke(app, ["simulate", "baseline", "--engine", "ray"])
+    assert r.exit_code == 2 and "unknown --engine 'ray'" in r.stderr

@@ -422,43 +422,74 @@ def run_stream(
     if not qs or not all(0.0 <= q <= 1.0 for q in qs):
         raise UsageError(f"quantiles must be a non-empty list of numbers in [0, 1], got {qs}")
     n = inputs.paths
-    exact = n * periods * len(OUTPUTS) * 4 <= exact_limit
-    stores: dict[str, _ExactStore | _LogSketch] = {
-        name: _ExactStore(periods, n) if exact else _LogSketch(periods) for name in OUTPUTS
-    }
-    sums = {name: np.zeros(periods, dtype=np.float64) for name in OUTPUTS}
-    hits = np.zeros(len(events), dtype=np.int64)
-
+    summary = StreamSummary(periods, n, qs, events, exact_limit)
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
         block = {name: np.empty((periods, hi - lo), dtype=np.float64) for name in OUTPUTS}
         _blocks(_slice(inputs, lo, hi), periods, block)
+        summary.add(lo, block)
+        if progress is not None:
+            progress(hi)
+    return summary.result()
+
+
+class StreamSummary:
+    """The summary of a run, fed one slice of paths at a time, in path order.
+
+    ``run_stream`` and the distributed runner (``jevons.simulate.distributed``) both feed this
+    one class: the same slices in the same order then give the same float sums, the same
+    exact-to-sketch switch and the same quantiles, wherever the paths were computed.
+    """
+
+    def __init__(
+        self,
+        periods: int,
+        paths: int,
+        quantiles: tuple[float, ...],
+        events: Sequence[Event],
+        exact_limit: int,
+    ) -> None:
+        self.periods = periods
+        self.paths = paths
+        self.quantiles = quantiles
+        self.events = tuple(events)
+        exact = paths * periods * len(OUTPUTS) * 4 <= exact_limit
+        self.stores: dict[str, _ExactStore | _LogSketch] = {
+            name: _ExactStore(periods, paths) if exact else _LogSketch(periods) for name in OUTPUTS
+        }
+        self.sums = {name: np.zeros(periods, dtype=np.float64) for name in OUTPUTS}
+        self.hits = np.zeros(len(self.events), dtype=np.int64)
+
+    def add(self, lo: int, block: Mapping[str, FloatArray]) -> None:
+        """Paths lo.. lo + n - 1: each output as a C-contiguous array (periods, n)."""
+        rows = block[OUTPUTS[0]].shape[1]
         for name in OUTPUTS:
             values = block[name]
-            sums[name] += values.sum(axis=1)
-            store = stores[name]
+            self.sums[name] += values.sum(axis=1)
+            store = self.stores[name]
             if isinstance(store, _ExactStore) and not store.add(lo, values):
-                stores[name] = store = store.to_sketch()
+                self.stores[name] = store = store.to_sketch()
                 store.add(values)
             elif isinstance(store, _LogSketch):
                 store.add(values)
-        if events:
+        if self.events:
             frame = {name: block[name].T for name in OUTPUTS}
-            for i, event in enumerate(events):
-                hits[i] += _count_event(event, frame, hi - lo, i)
-        if progress is not None:
-            progress(hi)
+            for i, event in enumerate(self.events):
+                self.hits[i] += _count_event(event, frame, rows, i)
 
-    return StreamResult(
-        paths=n,
-        periods=periods,
-        quantiles=qs,
-        values={name: stores[name].quantiles(qs) for name in OUTPUTS},
-        mean={name: sums[name] / n for name in OUTPUTS},
-        events=hits.astype(np.float64) / n,
-        method={name: stores[name].method for name in OUTPUTS},
-        relative_error={name: stores[name].relative_error for name in OUTPUTS},
-    )
+    def result(self) -> StreamResult:
+        """The summary; call once (exact quantiles sort the stored values in place)."""
+        n = self.paths
+        return StreamResult(
+            paths=n,
+            periods=self.periods,
+            quantiles=self.quantiles,
+            values={name: self.stores[name].quantiles(self.quantiles) for name in OUTPUTS},
+            mean={name: self.sums[name] / n for name in OUTPUTS},
+            events=self.hits.astype(np.float64) / n,
+            method={name: self.stores[name].method for name in OUTPUTS},
+            relative_error={name: self.stores[name].relative_error for name in OUTPUTS},
+        )
 
 
 def _count_event(event: Event, frame: dict[str, FloatArray], rows: int, i: int) -> int:
