@@ -20,7 +20,6 @@ Stores are compared on every row of every table except the ingest timestamps.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -52,27 +51,9 @@ def maxrss_mb() -> float:
 
 def ledger_digest(path: Path) -> str:
     """A hash of every row of every table, ingest timestamps left out."""
-    import duckdb
+    from jevons.ledger.store import store_digest
 
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        h = hashlib.sha256()
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-            ).fetchall()
-        ]
-        for table in tables:
-            query = f"SELECT * FROM {table}"
-            if table == "ingests":
-                query = "SELECT * EXCLUDE (ingested_at) FROM ingests"
-            h.update(table.encode())
-            for row in sorted(repr(r) for r in con.execute(query).fetchall()):
-                h.update(row.encode())
-        return h.hexdigest()
-    finally:
-        con.close()
+    return store_digest(path, with_timestamps=False)
 
 
 def store_counts(path: Path) -> dict[str, int]:

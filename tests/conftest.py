@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 
 from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import store_digest as ledger_store_digest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPANYFACTS = FIXTURES / "companyfacts"
@@ -37,25 +37,7 @@ def store() -> Iterator[Store]:
 
 def store_digest(path: Path) -> str:
     """A hash of every row of every table: equal digests mean an unchanged store."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        h = hashlib.sha256()
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-            ).fetchall()
-        ]
-        for table in tables:
-            rows = con.execute(f"SELECT * FROM {table}").fetchall()
-            h.update(table.encode())
-            for row in sorted(repr(r) for r in rows):
-                h.update(row.encode())
-        return h.hexdigest()
-    finally:
-        con.close()
+    return ledger_store_digest(path)
 
 
 def companyfacts_doc(

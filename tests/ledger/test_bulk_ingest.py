@@ -15,14 +15,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import duckdb
 import pytest
 
-from conftest import COMPANYFACTS, store_digest
+from conftest import COMPANYFACTS
 from jevons import capex, ingest_sec_file
 from jevons.errors import InputDataError, UsageError
 from jevons.ledger.bulk import SOURCE_KIND, BulkResult, ingest_bulk
-from jevons.ledger.store import Store, open_store
+from jevons.ledger.store import Store, open_store, store_digest
 from jevons.sources.companyfacts import parse_companyfacts
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -71,25 +70,7 @@ def _archive(tmp_path: Path, name: str = "companyfacts.zip", **extra: bytes) -> 
 
 def _ledger_digest(path: Path) -> str:
     """store_digest without the ingest timestamps: the only thing two equal runs differ in."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        h = hashlib.sha256()
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
-            ).fetchall()
-        ]
-        for table in tables:
-            query = f"SELECT * FROM {table}"
-            if table == "ingests":
-                query = "SELECT * EXCLUDE (ingested_at) FROM ingests"
-            h.update(table.encode())
-            for row in sorted(repr(r) for r in con.execute(query).fetchall()):
-                h.update(row.encode())
-        return h.hexdigest()
-    finally:
-        con.close()
+    return store_digest(path, with_timestamps=False)
 
 
 def _bulk_into(path: Path, archive: Path, **kwargs: Any) -> BulkResult:

@@ -11,6 +11,7 @@ from jevons.analogs.analysis import analogs
 from jevons.capex.guidance import guidance
 from jevons.capex.ledger import capex
 from jevons.demand.verdict import make_verdict
+from jevons.palette import EXTRA_COLOURS
 from jevons.prices.frontier import frontier_trends
 from jevons.prices.hedonic import hedonic_index
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
@@ -55,7 +56,7 @@ def test_company_colours_are_kept_across_charts() -> None:
 
 
 def test_unknown_company_gets_a_spare_colour() -> None:
-    assert ch.company_colour("NVDA", ["AMZN", "NVDA"]) == ch.EXTRA_COLOURS[0]
+    assert ch.company_colour("NVDA", ["AMZN", "NVDA"]) == EXTRA_COLOURS[0]
     assert ch.company_colour("AMZN") == COMPANY_COLOURS["AMZN"]
 
 

@@ -9,6 +9,7 @@ is one transaction: it lands whole or not at all.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator, Sequence
@@ -403,6 +404,34 @@ def using_store(store: Store | None) -> Iterator[Store]:
         yield db
     finally:
         db.close()
+
+
+def store_digest(path: Path, *, with_timestamps: bool = True) -> str:
+    """A hash of every row of every table of the store at ``path``.
+
+    Two stores with equal digests hold the same data: how tests prove a failed ingest changed
+    nothing, and how an interrupted then resumed bulk ingest is shown equal to a clean run
+    (``with_timestamps=False`` leaves out the ingest times, the only thing such runs differ in).
+    """
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        h = hashlib.sha256()
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
+        for table in tables:
+            query = f"SELECT * FROM {table}"
+            if table == "ingests" and not with_timestamps:
+                query = "SELECT * EXCLUDE (ingested_at) FROM ingests"
+            h.update(table.encode())
+            for row in sorted(repr(r) for r in con.execute(query).fetchall()):
+                h.update(row.encode())
+        return h.hexdigest()
+    finally:
+        con.close()
 
 
 def open_store(path: Path | None = None) -> Store:

@@ -21,6 +21,8 @@ from jevons.analogs.published import PublishedEstimate
 from jevons.capex.guidance import GuidanceRow
 from jevons.capex.ledger import TOTAL, CapexRecord
 from jevons.demand.verdict import UNIT_ELASTIC, Verdict
+from jevons.palette import COMPANY_COLOURS as PALETTE
+from jevons.palette import TOTAL_COLOUR, company_colour
 from jevons.prices.frontier import FrontierTrend
 from jevons.prices.hedonic import HedonicResult
 from jevons.prices.published import PublishedRange
@@ -28,17 +30,8 @@ from jevons.simulate.montecarlo import SimulationResult
 from jevons.simulate.sensitivity import SensitivityResult
 from jevons.usage.series import UsageSeries
 
-#: One colour per company, kept across every chart (Okabe-Ito: readable with colour blindness).
-COMPANY_COLOURS: Final[dict[str, str]] = {
-    "AMZN": "#E69F00",
-    "GOOGL": "#0072B2",
-    "META": "#CC79A7",
-    "MSFT": "#009E73",
-    "ORCL": "#D55E00",
-    TOTAL: "#222222",
-}
-#: Companies ingested later (not in the map) take these, in order of appearance.
-EXTRA_COLOURS: Final = ("#56B4E9", "#F0E442", "#7F7F7F", "#8C564B", "#17BECF")
+#: One colour per company, kept across every chart and shared with the dashboard.
+COMPANY_COLOURS: Final[dict[str, str]] = {**PALETTE, TOTAL: TOTAL_COLOUR}
 VERDICT_COLOURS: Final[dict[str, str]] = {
     "backfire": "#C0392B",
     "partial_rebound": "#2E86C1",
@@ -61,15 +54,6 @@ CHART_SENSITIVITY: Final = "chart-sensitivity"
 
 _FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 _PLOTLY_CONFIG: Final[dict[str, Any]] = {"displaylogo": False, "responsive": True}
-
-
-def company_colour(ticker: str, order: Sequence[str] = ()) -> str:
-    """The company's colour; an unknown ticker gets a spare colour by its place in ``order``."""
-    if ticker in COMPANY_COLOURS:
-        return COMPANY_COLOURS[ticker]
-    extras = [t for t in order if t not in COMPANY_COLOURS]
-    index = extras.index(ticker) if ticker in extras else 0
-    return EXTRA_COLOURS[index % len(EXTRA_COLOURS)]
 
 
 def to_html(fig: Any, div_id: str) -> str:

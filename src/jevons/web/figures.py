@@ -21,21 +21,9 @@ import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
 from jevons.capex.ledger import TOTAL, CapexResult
+from jevons.palette import TOTAL_COLOUR, company_colour
 from jevons.simulate.montecarlo import SimulationResult
 
-#: One colour per company (Okabe-Ito, readable with colour blindness), the same as the report's
-#: (jevons.report.charts.COMPANY_COLOURS, which this layer may not import): a company keeps its
-#: colour whichever others are selected, and in every chart.
-COMPANY_COLOURS: Final[dict[str, str]] = {
-    "AMZN": "#E69F00",
-    "GOOGL": "#0072B2",
-    "META": "#CC79A7",
-    "MSFT": "#009E73",
-    "ORCL": "#D55E00",
-}
-#: Companies ingested later take these, by their place in the store's ticker order.
-EXTRA_COLOURS: Final = ("#56B4E9", "#F0E442", "#7F7F7F", "#8C564B", "#17BECF")
-TOTAL_COLOUR: Final = "#222222"
 BILLION: Final = 1e9
 
 
@@ -157,14 +145,6 @@ def fan_figure(result: SimulationResult, output: str) -> go.Figure:
     return go.Figure(data=traces, layout=layout)
 
 
-def company_colour(ticker: str, extras: Sequence[str]) -> str:
-    """The company's colour; one outside the map takes a spare one by its place in ``extras``."""
-    if ticker in COMPANY_COLOURS:
-        return COMPANY_COLOURS[ticker]
-    index = extras.index(ticker) if ticker in extras else len(extras)
-    return EXTRA_COLOURS[index % len(EXTRA_COLOURS)]
-
-
 def capex_figure(
     ledger: CapexResult, total: CapexResult | None, tickers_in_store: Sequence[str]
 ) -> go.Figure:
@@ -173,11 +153,10 @@ def capex_figure(
     ``total`` is the ledger's own total (``capex(..., total=True)``), drawn only for quarters in
     which every selected company has a value: a total over a gap would be a wrong number.
     """
-    extras = [t for t in tickers_in_store if t not in COMPANY_COLOURS]
     traces: list[go.Bar | go.Scatter] = []
     for ticker in ledger.companies:
         rows = sorted((r for r in ledger.records if r.ticker == ticker), key=lambda r: r.period)
-        colour = company_colour(ticker, extras)
+        colour = company_colour(ticker, tickers_in_store)
         traces.append(
             go.Bar(
                 x=[r.period for r in rows],
