@@ -99,6 +99,24 @@ def _emit_records(records: list[dict[str, Any]], fmt: str) -> None:
     sys.stdout.write(buf.getvalue())
 
 
+def _frame_records(frame: Any) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: str) -> bool:
+    """json: the whole document; csv: its rows; table: the summary text. True when printed
+    as JSON or CSV (so a caller with a richer table can draw it otherwise)."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        _emit_records(rows, fmt)
+    else:
+        if summary:
+            out.print(summary, markup=False, highlight=False)
+        return False
+    return True
+
+
 def _millions(value: int | float | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f}"
 
@@ -509,16 +527,7 @@ def _hedonic(models: Any, benchmark: list[str] | None, freq: str, fmt: str) -> N
     if benchmark and len(benchmark) > 1:
         raise UsageError("--method hedonic takes one --benchmark")
     result = hedonic_index(models, benchmark=benchmark[0] if benchmark else "MMLU", freq=freq)  # type: ignore[arg-type]
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
-        return
-    if fmt == "csv":
-        _emit_records(
-            [{str(k): v for k, v in row.items()} for row in result.to_frame().to_dict("records")],
-            fmt,
-        )
-        return
-    out.print(result.summary(), markup=False, highlight=False)
+    _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
 @app.command()
@@ -736,12 +745,7 @@ def elasticity(
         subject=subject,
         sources=sources,
     )
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
-    elif fmt == "csv":
-        _emit_records([result.to_dict()], fmt)
-    else:
-        out.print(result.summary(), markup=False, highlight=False)
+    _emit_result(fmt, result.to_dict(), [result.to_dict()], result.summary())
 
 
 @app.command()
@@ -966,13 +970,7 @@ def simulate(
     finally:
         if bar is not None:
             bar.stop()
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    if fmt == "csv":
-        _emit_records(
-            [{str(k): v for k, v in r.items()} for r in result.to_frame().to_dict("records")], fmt
-        )
+    if _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), ""):
         return
     table = Table(
         title=f"Scenario {result.scenario}: {result.paths:,} paths, seed "
@@ -1067,14 +1065,7 @@ def sweep(
         engine=engine,
         scheduler=scheduler,
     )
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
-    elif fmt == "csv":
-        _emit_records(
-            [{str(k): v for k, v in r.items()} for r in result.to_frame().to_dict("records")], fmt
-        )
-    else:
-        out.print(result.summary(), markup=False, highlight=False)
+    _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
 @app.command()
@@ -1093,12 +1084,7 @@ def sensitivity(
 
     _check_format(fmt)
     result = run_sensitivity(scenario, output=output, n=n, seed=seed)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-    elif fmt == "csv":
-        _emit_records([i.to_dict() for i in result.indices], fmt)
-    else:
-        out.print(result.summary(), markup=False, highlight=False)
+    _emit_result(fmt, result.to_dict(), [i.to_dict() for i in result.indices], result.summary())
 
 
 @app.command()
@@ -1118,12 +1104,9 @@ def backtest(
     except ValueError:
         raise UsageError(f"--cutoff '{cutoff}' is not a date (YYYY-MM-DD)") from None
     result = run_backtest(when, paths=paths, seed=seed)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-    elif fmt == "csv":
-        _emit_records([s.to_dict() for s in result.scores], fmt)
-    else:
-        out.print(result.summary(), markup=False, highlight=False)
+    if not _emit_result(
+        fmt, result.to_dict(), [s.to_dict() for s in result.scores], result.summary()
+    ):
         out.print(
             "Actual ($B): "
             + ", ".join(
