@@ -147,7 +147,7 @@ def test_make_verdict_from_a_published_interval() -> None:
     assert v.spending_factor_10x_low == pytest.approx(10**0.2)
     assert v.spending_factor_10x_high == pytest.approx(10**1.4)
     assert v.summary() == (
-        "Backfire for UK lighting (spending rises as price falls): a 10x fall in price "
+        "Backfire for UK lighting [published] (spending rises as price falls): a 10x fall in price "
         "multiplies spending by 5.01 [1.58, 25.1] (e = -1.70)."
     )
     record = v.to_dict()
@@ -156,12 +156,12 @@ def test_make_verdict_from_a_published_interval() -> None:
 
 
 def test_make_verdict_from_a_standard_error() -> None:
-    v = make_verdict(-0.6, std_error=0.1, level=0.90, subject="x", kind="implied")
+    v = make_verdict(-0.6, std_error=0.1, level=0.90, subject="x", kind="published")
     z = stats.norm.ppf(0.95)
     assert (v.ci_low, v.ci_high) == pytest.approx((-0.6 - 0.1 * z, -0.6 + 0.1 * z))
     assert v.verdict == "partial_rebound"
     assert v.p_backfire == pytest.approx(stats.norm.cdf(-4.0))
-    assert "Partial rebound for x (use grows as price falls, but spending falls)" in v.summary()
+    assert "Partial rebound for x [published] (use grows as price falls, but spending falls)" in v.summary()
     assert "P(e<-1) = 0.00" in v.summary()
 
 
@@ -186,14 +186,14 @@ def test_make_verdict_rejects(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message) as info:
         make_verdict(-1.1, **kwargs)  # type: ignore[arg-type]
     assert "\n" not in str(info.value)
-    assert set(KINDS) == {"estimated", "published", "implied"}
+    assert set(KINDS) == {"identified", "estimated", "published", "bound"}
 
 
 def test_inconclusive_summary_names_both_directions() -> None:
     v = make_verdict(-1.0, std_error=0.5, level=0.9, subject="AI")
     assert v.verdict == "inconclusive"
     assert v.summary().startswith(
-        "Inconclusive for AI (the interval allows spending to rise or to fall)"
+        "Inconclusive for AI [published] (the interval allows spending to rise or to fall)"
     )
     assert "P(e<-1) = 0.50" in v.summary()
 
@@ -222,5 +222,30 @@ def test_verdict_from_an_estimate() -> None:
     assert v.n == 40
     assert v.level == 0.9
     assert v.sources == ("made up",)
-    assert v.summary().startswith("Backfire for synthetic (spending rises as price falls)")
+    assert v.summary().startswith("Backfire for synthetic [estimated] (spending rises as price falls)")
     assert "\n" not in v.summary()
+
+
+def test_a_bound_gets_no_class_and_no_probability() -> None:
+    v = make_verdict(-1.45, -2.2, -1.2, subject="AI", kind="bound", bound_side="lower")
+    assert v.verdict == "bound_only" and not v.classified
+    assert v.p_backfire is None
+    assert "e >= -1.45" in v.summary() and "Backfire" not in v.summary()
+    record = v.to_dict()
+    assert record["bound_side"] == "lower" and "bound" in str(record["reason"])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"kind": "bound"}, {"kind": "published", "bound_side": "lower"},
+     {"kind": "bound", "bound_side": "sideways"}],
+)
+def test_bound_side_goes_with_a_bound_only(kwargs: dict[str, object]) -> None:
+    with pytest.raises(UsageError, match="bound"):
+        make_verdict(-1.1, **kwargs)  # type: ignore[arg-type]
+
+
+def test_not_identified_withholds_the_class() -> None:
+    v = make_verdict(-1.7, kind="estimated", not_identified="two points only")
+    assert v.verdict == "not_identified" and v.reason == "two points only"
+    assert "Backfire" not in v.summary()

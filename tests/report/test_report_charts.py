@@ -106,7 +106,7 @@ def test_price_charts_use_log_scales() -> None:
 
 def test_elasticity_forest_plot() -> None:
     result = analogs(["lighting_uk", "dram"])
-    ai = make_verdict(-1.45, -2.2, -1.2, subject="AI", kind="implied")
+    ai = make_verdict(-1.45, -2.2, -1.2, subject="AI", kind="bound", bound_side="lower")
     published = {r.subject: r.published for r in result.results}
     fig = ch.elasticity_chart([ai], result, published)
     shapes = [s for s in fig.layout.shapes if s.x0 == -1 and s.x1 == -1]

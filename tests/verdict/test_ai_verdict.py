@@ -39,8 +39,8 @@ def test_shipped_data_verdict_is_seeded_and_sourced() -> None:
     a, b = ai_verdict(seed=7), ai_verdict(seed=7)
     assert a.to_dict() == b.to_dict()
     record = a.to_dict()
-    assert record["kind"] == "implied" and record["sources"]
-    assert 0 <= record["p_backfire"] <= 1
+    assert record["kind"] == "bound" and record["sources"]
+    assert record["verdict"] == "bound_only" and record["p_backfire"] is None
     assert record["ci_low"] <= record["elasticity"] <= record["ci_high"]
     assert any("cannot separate" in c for c in record["caveats"])
     # The headline rests on the measured rates it lists.

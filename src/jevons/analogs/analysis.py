@@ -164,13 +164,19 @@ def analyze(series: AnalogSeries, *, method: str = "ols_hac") -> AnalogResult:
     elif arc is not None:
         verdict = make_verdict(
             arc,
+            math.nan,
+            math.nan,
             subject=series.name,
-            kind="implied",
+            kind="estimated",
             method="arc elasticity (first and last "
             f"years, {len(data)} points: too few to estimate)",
             n=len(data),
             sources=sources,
             caveats=caveats,
+            not_identified=(
+                f"{len(data)} points only: an arc elasticity has no interval and cannot "
+                "separate a price response from anything else that changed"
+            ),
         )
     else:
         raise InputDataError(f"{series.name}: fewer than two years with both price and quantity")

@@ -15,7 +15,23 @@ about where the elasticity's interval lies relative to -1:
   falls.
 
 The verdict only needs an interval, so it applies equally to an elasticity estimated here
-(``verdict_from``), one taken from the literature or one implied by a model (``make_verdict``).
+(``verdict_from``) or one taken from the literature (``make_verdict``).
+
+Every reading also carries its **kind of evidence**, and the kind decides whether it may carry a
+class at all (docs/verdict.md states the rule in words):
+
+- ``identified``: a design that isolates price variation (panel fixed effects, within-model
+  variation across providers, an instrument, an event);
+- ``estimated``: a time-series regression with the trend handled (first differences, a trend,
+  a cointegrating levels regression), which is evidence but not a design;
+- ``published``: an estimate from the literature, with its citation;
+- ``bound``: an accounting identity, e.g. all spending growth attributed to the price. A bound
+  limits the elasticity from one side; it never receives a class of its own, and its verdict is
+  ``bound_only``.
+
+Two more verdict values say that no class is given: ``bound_only`` (a bound) and
+``not_identified`` (the data do not isolate a price response: too little price variation left
+after fixed effects, a levels regression confounded by learning, two points only).
 """
 
 from __future__ import annotations
@@ -34,8 +50,18 @@ if TYPE_CHECKING:
 
 #: The four answers, from "spending rises" to "we cannot tell".
 VERDICTS = ("backfire", "partial_rebound", "no_rebound", "inconclusive")
-#: Where an elasticity came from: estimated here, published elsewhere, or implied by a model.
-KINDS = ("estimated", "published", "implied")
+#: The verdict of a bound: it limits the elasticity from one side and gets no class.
+BOUND_ONLY = "bound_only"
+#: The verdict when the data do not isolate a price response.
+NOT_IDENTIFIED = "not_identified"
+#: Verdict values that say no class was given, and why.
+UNCLASSIFIED = (BOUND_ONLY, NOT_IDENTIFIED)
+#: Every value a verdict field can hold.
+ALL_VERDICTS = (*VERDICTS, *UNCLASSIFIED)
+#: Kinds of evidence, strongest first (the order the AI headline uses them in).
+KINDS = ("identified", "published", "estimated", "bound")
+#: Sides a bound can limit: ``lower`` means the true elasticity is at least the value given.
+BOUND_SIDES = ("lower", "upper")
 #: The elasticity at which spending neither rises nor falls as price changes.
 UNIT_ELASTIC = -1.0
 #: The price fall the headline spending factor refers to.
@@ -46,12 +72,16 @@ _LABELS = {
     "partial_rebound": "Partial rebound",
     "no_rebound": "No rebound",
     "inconclusive": "Inconclusive",
+    BOUND_ONLY: "Bound only",
+    NOT_IDENTIFIED: "Not identified",
 }
 _GLOSSES = {
     "backfire": "spending rises as price falls",
     "partial_rebound": "use grows as price falls, but spending falls",
     "no_rebound": "use does not grow as price falls, and spending falls",
     "inconclusive": "the interval allows spending to rise or to fall",
+    BOUND_ONLY: "an accounting bound, not an estimate: no class",
+    NOT_IDENTIFIED: "the data do not isolate a price response: no class",
 }
 
 VerdictRecord: TypeAlias = dict[str, str | int | float | list[str] | None]
@@ -118,7 +148,10 @@ class Verdict:
     ``spending_factor_10x`` is what a 10x price fall does to total spending at the point
     estimate; ``spending_factor_10x_low`` and ``_high`` are the same at the interval's ends
     (low from ``ci_high``, since the factor falls as the elasticity rises). ``p_backfire`` is
-    P(e < -1), or None when nothing about the estimate's spread is known.
+    P(e < -1), or None when nothing about the estimate's spread is known or the reading is a
+    bound. ``kind`` is the kind of evidence (``KINDS``); a ``bound`` carries ``bound_side``
+    (``lower``: the true elasticity is at least ``elasticity``) and the verdict ``bound_only``.
+    ``reason`` says why a reading has no class (``bound_only`` or ``not_identified``).
     """
 
     subject: str
@@ -136,6 +169,13 @@ class Verdict:
     kind: str
     sources: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    bound_side: str | None = None
+    reason: str | None = None
+
+    @property
+    def classified(self) -> bool:
+        """True when the reading carries one of the four classes (not a bound, identified)."""
+        return self.verdict in VERDICTS
 
     def to_dict(self) -> VerdictRecord:
         """A JSON-ready record: non-finite numbers become None, tuples become lists."""
@@ -153,6 +193,8 @@ class Verdict:
             "method": self.method,
             "n": self.n,
             "kind": self.kind,
+            "bound_side": self.bound_side,
+            "reason": self.reason,
             "sources": list(self.sources),
             "caveats": list(self.caveats),
         }
@@ -160,6 +202,19 @@ class Verdict:
     def summary(self) -> str:
         """One plain-English sentence: the verdict, the spending factor and its interval."""
         label = _LABELS[self.verdict]
+        if self.verdict == BOUND_ONLY:
+            relation = ">=" if self.bound_side == "lower" else "<="
+            return (
+                f"{label} for {self.subject} [{self.kind}]: e {relation} {self.elasticity:.2f} "
+                f"(90% range {self.ci_low:.2f} to {self.ci_high:.2f}); "
+                f"{self.reason or _GLOSSES[self.verdict]}."
+            )
+        if self.verdict == NOT_IDENTIFIED:
+            point = "" if math.isnan(self.elasticity) else f" (e = {self.elasticity:.2f})"
+            return (
+                f"{label} for {self.subject} [{self.kind}]{point}: "
+                f"{self.reason or _GLOSSES[self.verdict]}."
+            )
         factor = (
             f"{fmt_number(self.spending_factor_10x)} "
             f"[{fmt_number(self.spending_factor_10x_low)}, "
@@ -169,13 +224,16 @@ class Verdict:
         if self.p_backfire is not None:
             odds.append(f"P(e<-1) = {self.p_backfire:.2f}")
         return (
-            f"{label} for {self.subject} ({_GLOSSES[self.verdict]}): a 10x fall in price "
-            f"multiplies spending by {factor} ({', '.join(odds)})."
+            f"{label} for {self.subject} [{self.kind}] ({_GLOSSES[self.verdict]}): a 10x fall "
+            f"in price multiplies spending by {factor} ({', '.join(odds)})."
         )
 
 
-def verdict_from(result: ElasticityResult) -> Verdict:
-    """The verdict of an estimate made by ``estimate_elasticity``."""
+def verdict_from(result: ElasticityResult, *, kind: str = "estimated") -> Verdict:
+    """The verdict of an estimate made by ``estimate_elasticity`` (``kind`` ``estimated`` for a
+    time series, ``identified`` for a design that isolates price variation)."""
+    if kind not in ("identified", "estimated"):
+        raise UsageError(f"an estimate made here is identified or estimated, not '{kind}'")
     return Verdict(
         subject=result.subject,
         elasticity=result.elasticity,
@@ -189,7 +247,7 @@ def verdict_from(result: ElasticityResult) -> Verdict:
         method=result.method,
         n=result.n,
         level=result.level,
-        kind="estimated",
+        kind=kind,
         sources=result.sources,
         caveats=result.caveats,
     )
@@ -208,16 +266,26 @@ def make_verdict(
     level: float | None = None,
     sources: Sequence[str] = (),
     caveats: Sequence[str] = (),
+    bound_side: str | None = None,
+    not_identified: str | None = None,
 ) -> Verdict:
-    """The verdict for an elasticity that was not estimated here (a published or implied one).
+    """The verdict for an elasticity given as numbers (a published one, a bound, a design's).
 
     Give the interval, or a standard error and ``level`` to build a normal interval from it. With
     neither, the interval is the point itself and a caveat says that uncertainty is ignored.
     ``p_backfire`` is computed (normal) only when a standard error is given, since a bare
     interval does not say what distribution it came from.
+
+    A ``bound`` needs ``bound_side`` and gets the verdict ``bound_only`` and no P(e < -1): an
+    accounting identity limits the elasticity, it does not estimate it. ``not_identified`` (the
+    reason, in words) withholds the class from any other kind.
     """
     if kind not in KINDS:
         raise UsageError(f"unknown verdict kind '{kind}'; choose one of {', '.join(KINDS)}")
+    if (kind == "bound") != (bound_side is not None):
+        raise UsageError("a bound, and only a bound, needs bound_side ('lower' or 'upper')")
+    if bound_side is not None and bound_side not in BOUND_SIDES:
+        raise UsageError(f"bound_side must be 'lower' or 'upper', got '{bound_side}'")
     if (ci_low is None) != (ci_high is None):
         raise UsageError("give both ends of the elasticity interval, or neither")
     if level is not None and not 0.0 < level < 1.0:
@@ -238,13 +306,21 @@ def make_verdict(
                 "estimate as exact and ignores its uncertainty."
             )
     p_backfire = None if std_error is None else p_backfire_normal(elasticity, std_error)
+    verdict = classify(ci_low, ci_high, elasticity)
+    reason = None
+    if kind == "bound":
+        verdict, p_backfire = BOUND_ONLY, None
+        side = "at least" if bound_side == "lower" else "at most"
+        reason = f"an accounting bound: the elasticity is {side} this, not estimated"
+    elif not_identified is not None:
+        verdict, reason = NOT_IDENTIFIED, not_identified
     return Verdict(
         subject=subject,
         elasticity=elasticity,
         ci_low=ci_low,
         ci_high=ci_high,
         p_backfire=p_backfire,
-        verdict=classify(ci_low, ci_high, elasticity),
+        verdict=verdict,
         spending_factor_10x=spending_factor(elasticity),
         spending_factor_10x_low=spending_factor(ci_high),
         spending_factor_10x_high=spending_factor(ci_low),
@@ -254,6 +330,8 @@ def make_verdict(
         kind=kind,
         sources=tuple(sources),
         caveats=tuple(notes),
+        bound_side=bound_side,
+        reason=reason,
     )
 
 

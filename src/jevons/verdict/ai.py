@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -137,14 +137,15 @@ def _implied(
         low,
         high,
         subject=subject,
-        kind="implied",
+        kind="bound",
         method=method,
         n=None,
         level=0.90,
         sources=sources,
         caveats=caveats,
+        bound_side="lower",
     )
-    return replace(base, p_backfire=float(np.mean(draws < -1.0)))
+    return base
 
 
 CAVEATS = (
