@@ -123,6 +123,16 @@ DATASETS = {
         "description": "Dated statements of AI use (tokens, users) and AI revenue, 33 series, "
         "each row with its source and quote.",
     },
+    "published_ai_elasticities": {
+        "file": "ai/published_ai_elasticities.csv",
+        "origin": AI_ORIGIN.format(name="published_ai_elasticities.csv").replace(
+            "compiled 2026-11-27", "added 2026-12"
+        ),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "Published price-elasticity estimates for LLM inference demand, each with "
+        "its identification, market, data, standard error where reported, and source URL.",
+    },
     "litellm_price_history": {
         "file": "ai/litellm_price_history_via_tokencost.csv",
         "origin": "LiteLLM model price file history, rebuilt from the git history of "

@@ -673,18 +673,24 @@ def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
         def num(v: Any) -> str:
             return "—" if v is None else f"{v:.2f}"
 
+        unclassified = r["verdict"] in ("no_interval", "not_identified")
         factor = (
             "—"
-            if r["spending_factor_10x"] is None
+            if r["spending_factor_10x"] is None or unclassified
+            else f"<= {fmt_number(r['spending_factor_10x'])}"
+            if r["verdict"] == "bound_only"
             else (
                 f"{fmt_number(r['spending_factor_10x'])} "
                 f"[{fmt_number(r['spending_factor_10x_low'] or float('nan'))}, "
                 f"{fmt_number(r['spending_factor_10x_high'] or float('inf'))}]"
             )
         )
+        point = num(r["elasticity"])
+        if r.get("bound_side"):
+            point = (">= " if r["bound_side"] == "lower" else "<= ") + point
         table.add_row(
             escape(str(r["subject"])),
-            num(r["elasticity"]),
+            point,
             escape(f"[{num(r['ci_low'])}, {num(r['ci_high'])}]"),
             num(r["p_backfire"]),
             r["verdict"].replace("_", " "),
@@ -767,22 +773,12 @@ def verdict(
     ai = result.ai
     out.print(
         _verdict_table(
-            "AI: two readings (implied, not estimated)",
-            [ai.verdict.to_dict(), ai.token_reading.to_dict()],
+            "AI: every reading, strongest evidence first (a bound gets no class)",
+            [v.to_dict() for v in ai.readings],
         )
     )
-    out.print(
-        f"Inputs: price of a fixed capability falls x{ai.price.factor_per_year:,.0f}/yr "
-        f"({ai.price.basis}); spending grows "
-        + ", ".join(f"{g.name} x{g.factor_per_year:,.1f}/yr" for g in ai.spending)
-        + "; tokens grow "
-        + ", ".join(f"{g.name} x{g.factor_per_year:,.1f}/yr" for g in ai.tokens)
-        + ".",
-        markup=False,
-        highlight=False,
-    )
-    for c in ai.verdict.caveats:
-        out.print(f"- {c}", markup=False, highlight=False)
+    for line in result.reasoning():
+        out.print(f"- {line}", markup=False, highlight=False)
     out.print()
     out.print(
         _verdict_table(

@@ -141,8 +141,19 @@ def test_headline_sentence_and_caveat(built: Built) -> None:
     v = verdict(seed=0)
     assert str(escape(v.headline())) in built.html
     assert 'id="headline-sentence"' in built.html
-    assert "Kind: implied" in built.html
-    assert str(escape(v.ai.verdict.caveats[0])) in built.html
+    assert str(escape(v.ai.spending_bound.caveats[0])) in built.html
+    # Every line of the reasoning, every AI reading with its kind, the decomposition.
+    for line in v.reasoning():
+        assert str(escape(line)) in built.html
+    readings = re.search(r'id="table-ai-readings".*?</table>', built.html, re.S)
+    assert readings is not None
+    for reading in v.ai.readings:
+        assert str(escape(reading.subject)) in readings.group(0)
+    assert "bound only" in readings.group(0) and "published" in readings.group(0)
+    assert "backfire" not in readings.group(0).split("bound only")[0].rsplit("<tr", 1)[-1]
+    assert 'id="table-ai-decomposition"' in built.html
+    assert 'id="table-ai-published"' in built.html
+    assert "nadavtadelis.com" in built.html or "aione.chat" in built.html
 
 
 def test_known_numbers(built: Built) -> None:

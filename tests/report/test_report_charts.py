@@ -112,9 +112,16 @@ def test_elasticity_forest_plot() -> None:
     shapes = [s for s in fig.layout.shapes if s.x0 == -1 and s.x1 == -1]
     assert shapes, "the e = -1 line"
     ys = {y for trace in fig.data for y in trace.y}
-    assert {"AI", *(r.subject for r in result.results)} <= ys
+    expected = {"AI [bound]", *(f"{r.subject} [{r.verdict.kind}]" for r in result.results)}
+    assert expected <= ys
     stars = [t for t in fig.data if str(t.name).startswith("Published")]
     assert stars and len(stars[0].x) >= 1
+    # The bound is an arrow without a class and without an interval bar.
+    bound = next(t for t in fig.data if str(t.name).startswith("Bound"))
+    assert list(bound.y) == ["AI [bound]"] and list(bound.marker.symbol) == ["triangle-right"]
+    assert bound.error_x.array is None
+    classed = [t for t in fig.data if "AI [bound]" in (t.y or ()) and t is not bound]
+    assert not classed
 
 
 def test_fan_chart_bands_and_median() -> None:

@@ -56,7 +56,7 @@ def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
     from jevons.prices.hedonic import hedonic_index
     from jevons.verdict.ai import ai_verdict
 
-    assert P["elasticity"] == pytest.approx(ai_verdict().verdict.elasticity, abs=0.005)
+    assert P["elasticity"] == pytest.approx(ai_verdict().spending_bound.elasticity, abs=0.005)
     decline = math.log(hedonic_index().decline_per_year)
     assert P["algo_gain"] == pytest.approx(decline - P["hw_decline"], abs=0.005)
 

@@ -25,12 +25,24 @@ def test_verdict_json_contract() -> None:
     result = CliRunner().invoke(app, ["verdict", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert rows[0]["subject"] == "AI" and "headline" in rows[0]
+    assert rows[0]["subject"] == "AI" and "headline" in rows[0] and rows[0]["reasoning"]
     assert len(rows) >= 40
     for row in rows:
-        assert set(row) >= REQUIRED, row["subject"]
+        assert set(row) >= REQUIRED | {"kind"}, row["subject"]
+        assert row["kind"] in {"identified", "estimated", "published", "bound"}, row["subject"]
         assert row["sources"]
-        assert row["ci_low"] <= row["elasticity"] <= row["ci_high"]
+        if row["verdict"] in {"backfire", "partial_rebound", "no_rebound", "inconclusive"}:
+            if row["subject"] != "AI":
+                assert row["ci_low"] <= row["elasticity"] <= row["ci_high"]
+        if row["kind"] == "bound":
+            assert row["verdict"] == "bound_only" and row["bound_side"]
+    ai = [r for r in rows if r["subject"].startswith("AI")]
+    spending = next(r for r in ai if "spending growth" in r["subject"])
+    assert spending["kind"] == "bound" and spending["verdict"] != "backfire"
+    assert any(r["kind"] in {"identified", "published"} for r in ai[1:])
+    assert rows[0]["kind"] in {"identified", "published"}
+    assert set(rows[0]["readings"]) == {r["subject"] for r in ai[1:]}
+    assert rows[0]["decomposition"]["revenue_per_token_fall_per_year"]["median"] > 0
 
 
 def test_verdict_table_and_analogs_command() -> None:

@@ -29,9 +29,11 @@ class at all (docs/verdict.md states the rule in words):
   limits the elasticity from one side; it never receives a class of its own, and its verdict is
   ``bound_only``.
 
-Two more verdict values say that no class is given: ``bound_only`` (a bound) and
+Three more verdict values say that no class is given: ``bound_only`` (a bound),
 ``not_identified`` (the data do not isolate a price response: too little price variation left
-after fixed effects, a levels regression confounded by learning, two points only).
+after fixed effects, a levels regression confounded by learning, two points only) and
+``no_interval`` (a published point reported without a standard error or interval: its
+uncertainty is unknown, so it cannot be placed relative to -1).
 """
 
 from __future__ import annotations
@@ -54,8 +56,10 @@ VERDICTS = ("backfire", "partial_rebound", "no_rebound", "inconclusive")
 BOUND_ONLY = "bound_only"
 #: The verdict when the data do not isolate a price response.
 NOT_IDENTIFIED = "not_identified"
+#: The verdict of a published point estimate reported without a standard error or interval.
+NO_INTERVAL = "no_interval"
 #: Verdict values that say no class was given, and why.
-UNCLASSIFIED = (BOUND_ONLY, NOT_IDENTIFIED)
+UNCLASSIFIED = (BOUND_ONLY, NOT_IDENTIFIED, NO_INTERVAL)
 #: Every value a verdict field can hold.
 ALL_VERDICTS = (*VERDICTS, *UNCLASSIFIED)
 #: Kinds of evidence, strongest first (the order the AI headline uses them in).
@@ -74,6 +78,7 @@ _LABELS = {
     "inconclusive": "Inconclusive",
     BOUND_ONLY: "Bound only",
     NOT_IDENTIFIED: "Not identified",
+    NO_INTERVAL: "No interval",
 }
 _GLOSSES = {
     "backfire": "spending rises as price falls",
@@ -82,6 +87,7 @@ _GLOSSES = {
     "inconclusive": "the interval allows spending to rise or to fall",
     BOUND_ONLY: "an accounting bound, not an estimate: no class",
     NOT_IDENTIFIED: "the data do not isolate a price response: no class",
+    NO_INTERVAL: "no standard error or interval was reported: no class",
 }
 
 VerdictRecord: TypeAlias = dict[str, str | int | float | list[str] | None]
@@ -209,7 +215,7 @@ class Verdict:
                 f"(90% range {self.ci_low:.2f} to {self.ci_high:.2f}); "
                 f"{self.reason or _GLOSSES[self.verdict]}."
             )
-        if self.verdict == NOT_IDENTIFIED:
+        if self.verdict in (NOT_IDENTIFIED, NO_INTERVAL):
             point = "" if math.isnan(self.elasticity) else f" (e = {self.elasticity:.2f})"
             return (
                 f"{label} for {self.subject} [{self.kind}]{point}: "
@@ -299,6 +305,8 @@ def make_verdict(
                 raise UsageError(f"a standard error cannot be negative, got {std_error:g}")
             half = float(stats.norm.ppf(0.5 + level / 2)) * std_error
             ci_low, ci_high = elasticity - half, elasticity + half
+        elif kind == "published":
+            ci_low = ci_high = math.nan
         else:
             ci_low = ci_high = elasticity
             notes.append(
@@ -312,6 +320,9 @@ def make_verdict(
         verdict, p_backfire = BOUND_ONLY, None
         side = "at least" if bound_side == "lower" else "at most"
         reason = f"an accounting bound: the elasticity is {side} this, not estimated"
+    elif kind == "published" and math.isnan(ci_low):
+        verdict = NO_INTERVAL
+        reason = not_identified or "no standard error or interval was reported: no class"
     elif not_identified is not None:
         verdict, reason = NOT_IDENTIFIED, not_identified
     return Verdict(

@@ -38,6 +38,13 @@ VERDICT_COLOURS: Final[dict[str, str]] = {
     "no_rebound": "#1E8449",
     "inconclusive": "#7F8C8D",
 }
+#: Marker per kind of evidence in the forest plot, so the kind shows without the hover.
+KIND_SYMBOLS: Final[dict[str, str]] = {
+    "identified": "square",
+    "published": "diamond",
+    "estimated": "circle",
+}
+UNCLASSIFIED_COLOUR: Final = "#B0B0B0"
 DEEPSEEK_R1: Final = date(2025, 1, 20)
 
 # Stable div ids: a browser test looks charts up by these.
@@ -505,15 +512,22 @@ def elasticity_chart(
     analogs: AnalogsResult,
     published: Mapping[str, Sequence[PublishedEstimate]],
 ) -> Any:
-    """Forest plot: each subject's elasticity with its interval, the line e = -1 where spending
-    stops rising as the price falls, and published estimates beside ours."""
+    """Forest plot: each reading's elasticity with its interval, the line e = -1 where spending
+    stops rising as the price falls, and published estimates beside ours.
+
+    Each label carries the reading's kind; the marker shape says it too (square identified,
+    diamond published, circle estimated). A bound is drawn as an arrow pointing the way the
+    true elasticity can lie, in grey and without a class; a reading without a class (not
+    identified, no interval) is a grey open circle with no interval.
+    """
     rows: list[tuple[str, Verdict]] = [(v.subject, v) for v in ai]
     rows += [(r.subject, r.verdict) for r in analogs.results]
     seen: dict[str, int] = {}
     labels: list[str] = []
-    for name, _ in rows:
+    for name, v in rows:
         seen[name] = seen.get(name, 0) + 1
-        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+        base = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        labels.append(f"{base} [{v.kind}]")
     fig = go.Figure()
     for verdict, colour in VERDICT_COLOURS.items():
         idx = [i for i, (_, v) in enumerate(rows) if v.verdict == verdict]
@@ -522,11 +536,15 @@ def elasticity_chart(
         vs = [rows[i][1] for i in idx]
         fig.add_trace(
             go.Scatter(
-                name=f"Ours: {verdict.replace('_', ' ')}",
+                name=f"{verdict.replace('_', ' ').capitalize()}",
                 x=[v.elasticity for v in vs],
                 y=[labels[i] for i in idx],
                 mode="markers",
-                marker={"size": 8, "color": colour},
+                marker={
+                    "size": 8,
+                    "color": colour,
+                    "symbol": [KIND_SYMBOLS.get(v.kind, "circle") for v in vs],
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -539,6 +557,46 @@ def elasticity_chart(
                     "%{y}: e = %{x:.2f} (interval %{customdata[0]:.2f} to %{customdata[1]:.2f})"
                     "<br>%{customdata[2]}, %{customdata[3]}<extra></extra>"
                 ),
+            )
+        )
+    bounds = [i for i, (_, v) in enumerate(rows) if v.verdict == "bound_only"]
+    if bounds:
+        vs = [rows[i][1] for i in bounds]
+        fig.add_trace(
+            go.Scatter(
+                name="Bound (no class): the true e lies on the arrow's side",
+                x=[v.elasticity for v in vs],
+                y=[labels[i] for i in bounds],
+                mode="markers",
+                marker={
+                    "size": 11,
+                    "color": UNCLASSIFIED_COLOUR,
+                    "symbol": [
+                        "triangle-right" if v.bound_side == "lower" else "triangle-left" for v in vs
+                    ],
+                },
+                customdata=[[">=" if v.bound_side == "lower" else "<=", v.method] for v in vs],
+                hovertemplate=(
+                    "%{y}: e %{customdata[0]} %{x:.2f}<br>%{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+    loose = [
+        i
+        for i, (_, v) in enumerate(rows)
+        if v.verdict in ("not_identified", "no_interval") and math.isfinite(v.elasticity)
+    ]
+    if loose:
+        vs = [rows[i][1] for i in loose]
+        fig.add_trace(
+            go.Scatter(
+                name="No class (not identified, or no interval reported)",
+                x=[v.elasticity for v in vs],
+                y=[labels[i] for i in loose],
+                mode="markers",
+                marker={"size": 8, "color": UNCLASSIFIED_COLOUR, "symbol": "circle-open"},
+                text=[v.reason or v.verdict for v in vs],
+                hovertemplate="%{y}: e = %{x:.2f}<br>%{text}<extra></extra>",
             )
         )
     pub_x: list[float] = []

@@ -8,6 +8,7 @@ and what ``ReportResult.sources`` returns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +54,7 @@ from jevons.simulate.history import HYPERSCALERS, total_capex
 from jevons.simulate.montecarlo import simulate
 from jevons.simulate.sensitivity import sensitivity
 from jevons.usage.series import usage
+from jevons.verdict.ai import AIVerdict
 from jevons.verdict.overview import VerdictsResult, verdict
 
 SCENARIOS: Final = ("baseline", "deepseek-shock")
@@ -130,30 +132,84 @@ class Context:
 # Headline
 
 
+def _spending_cell(v: Verdict) -> str:
+    """Spending after a 10x price fall: a range for a class, an upper limit for a lower bound,
+    nothing for a reading without a class."""
+    if v.verdict == "bound_only":
+        relation = "at most" if v.bound_side == "lower" else "at least"
+        return f"{relation} {fmt_number(v.spending_factor_10x)}"
+    if not v.classified:
+        return "-"
+    return (
+        f"{fmt_number(v.spending_factor_10x)} "
+        f"[{fmt_number(v.spending_factor_10x_low)}, {fmt_number(v.spending_factor_10x_high)}]"
+    )
+
+
 def _verdict_row(v: Verdict) -> Row:
     p = "-" if v.p_backfire is None else f"{v.p_backfire:.2f}"
     level = f"{v.level:.0%}" if v.level is not None else "none stated"
+    point = number(v.elasticity)
+    if v.bound_side is not None:
+        point = (">= " if v.bound_side == "lower" else "<= ") + point
+    has_interval = math.isfinite(v.ci_low) and math.isfinite(v.ci_high)
     return Row(
         (
             v.subject,
             v.kind,
-            number(v.elasticity),
-            f"{interval(v.ci_low, v.ci_high, 'number')} ({level})",
+            point,
+            f"{interval(v.ci_low, v.ci_high, 'number')} ({level})" if has_interval else "none",
             p,
             v.verdict.replace("_", " "),
-            f"{fmt_number(v.spending_factor_10x)} "
-            f"[{fmt_number(v.spending_factor_10x_low)}, {fmt_number(v.spending_factor_10x_high)}]",
+            _spending_cell(v),
         ),
         css=f"verdict-{v.verdict}",
+    )
+
+
+_READING_COLUMNS = (
+    "Reading",
+    "Kind",
+    "e",
+    "Interval",
+    "P(e < -1)",
+    "Verdict",
+    "Spending after a 10x price fall (x)",
+)
+
+
+def _decomposition_rows(ai: AIVerdict) -> tuple[Row, ...]:
+    d = ai.decomposition
+    items = (
+        ("Spending on the labs' models (revenue)", "grows", d.spending_growth),
+        ("Tokens served", "grow", d.token_growth),
+        ("Average revenue per token", "falls", d.revenue_per_token_fall),
+        ("Price of a fixed capability (frontier index)", "falls", d.fixed_capability_fall),
+        ("Quality upgrading (the gap between the two prices)", "", d.quality_upgrading),
+    )
+    return tuple(
+        Row(
+            (
+                name,
+                Markup('<span class="nowrap">{} {}x per year</span>').format(
+                    verb, factor(i.median)
+                ),
+                f"[{factor(i.low)}, {factor(i.high)}]",
+            )
+        )
+        for name, verb, i in items
     )
 
 
 def headline(ctx: Context) -> Section:
     result = ctx.verdicts
     ai = result.ai
-    v = ai.verdict
-    ctx.sources.add("Verdict and prices", v.sources)
-    ctx.sources.add("Usage and AI revenue", ai.token_reading.sources)
+    for v in ai.readings:
+        ctx.sources.add(
+            "Verdict and prices" if v.kind != "published" else "Published AI elasticities",
+            v.sources,
+        )
+    ctx.sources.add("Usage and AI revenue", ai.decomposition.sources)
     inputs = [
         Row(
             (
@@ -177,6 +233,22 @@ def headline(ctx: Context) -> Section:
             for g in (*ai.spending, *ai.tokens)
         ),
     ]
+    published_rows = tuple(
+        Row(
+            (
+                p.short_name,
+                f"{p.estimate:+.2f}",
+                "-"
+                if p.std_error is None
+                else f"{p.std_error:.2f}" + (" (from t)" if p.std_error_derived else ""),
+                p.scope,
+                p.identification,
+                p.data,
+                link(p.source_url, f"{p.source_kind} source"),
+            )
+        )
+        for p in ai.published
+    )
     blocks: list[Block] = [
         Paragraph(
             Markup('<blockquote class="headline" id="headline-sentence">{}</blockquote>').format(
@@ -184,53 +256,59 @@ def headline(ctx: Context) -> Section:
             )
         ),
         Paragraph(
-            Markup(
-                "<strong>Elasticity</strong> e = {e} (90% interval {lo} to {hi}; "
-                "P(e &lt; -1) = {p}): verdict <strong>{verdict}</strong>. "
-                "<strong>Kind: {kind}</strong> (not estimated), {method}."
-            ).format(
-                e=number(v.elasticity),
-                lo=number(v.ci_low),
-                hi=number(v.ci_high),
-                p="-" if v.p_backfire is None else f"{v.p_backfire:.2f}",
-                verdict=v.verdict.replace("_", " "),
-                kind=v.kind,
-                method=v.method.removeprefix(f"{v.kind}: "),
-            )
-        ),
-        Paragraph(
-            Markup('<p class="caveat"><strong>Main caveat.</strong> {}</p>').format(
-                v.caveats[0] if v.caveats else "none recorded"
+            Markup('<ul class="reasoning" id="headline-reasoning">{}</ul>').format(
+                Markup("").join(Markup("<li>{}</li>").format(line) for line in result.reasoning())
             )
         ),
         Table(
             "table-ai-readings",
-            "The two readings of AI's elasticity",
-            (
-                "Reading",
-                "Kind",
-                "e",
-                "Interval",
-                "P(e < -1)",
-                "Verdict",
-                "Spending after a 10x price fall (x)",
-            ),
-            (_verdict_row(v), _verdict_row(ai.token_reading)),
+            "Every reading of AI's elasticity, strongest evidence first",
+            _READING_COLUMNS,
+            tuple(_verdict_row(v) for v in ai.readings),
             ctx.caption(
-                "The spending reading is the headline; the token reading uses tokens as the "
-                "quantity.",
-                ["epoch_aa_models", "epoch_other_models", "usage"],
-                origin=f"{_EPOCH_ORIGIN}; {_USAGE_ORIGIN}",
+                "Kinds: identified and published readings decide the answer; a bound limits "
+                "the elasticity from one side and gets no class (docs/verdict.md).",
+                ["published_ai_elasticities", "epoch_aa_models", "epoch_other_models", "usage"],
+                origin=f"the published literature; {_EPOCH_ORIGIN}; {_USAGE_ORIGIN}",
             ),
             numeric=frozenset({2, 4}),
         ),
         Table(
+            "table-ai-published",
+            "Published estimates for AI: what each identifies",
+            ("Study", "e", "s.e.", "Scope", "Identification", "Data", "Source"),
+            published_rows,
+            ctx.caption(
+                "Provider-level estimates measure switching between providers of the same "
+                "model, which is more elastic than the market's response to cheaper AI.",
+                ["published_ai_elasticities"],
+                origin="the published literature, read through the pages linked",
+            ),
+        ),
+        Table(
+            "table-ai-decomposition",
+            "Where AI spending growth comes from (per year, median and 90% range)",
+            ("Component", "Rate", "90% range"),
+            _decomposition_rows(ai),
+            ctx.caption(
+                "Spending growth = token growth / fall of revenue per token. The gap between "
+                "the fall of the average price paid and of a fixed capability's price is "
+                "buyers moving to newer, dearer models. A factor below 1 is a move the other "
+                "way.",
+                ["usage", "epoch_aa_models", "epoch_other_models"],
+                origin=f"{_USAGE_ORIGIN}; {_EPOCH_ORIGIN}",
+            ),
+        ),
+        Table(
             "table-ai-inputs",
-            "What the reading rests on",
+            "What the bounds and the decomposition rest on",
             ("Input", "Rate", "Basis"),
             tuple(inputs),
         ),
-        Details("Further caveats", tuple(v.caveats[1:])),
+        Details(
+            "Caveats",
+            (*ai.spending_bound.caveats, *ai.decomposition.caveats),
+        ),
     ]
     return Section("headline", "The answer so far", tuple(blocks))
 
@@ -571,17 +649,19 @@ def elasticities_section(ctx: Context) -> Section:
     ctx.sources.add("Historical analogs", (u for p in estimates for u in p.source_urls))
     ours = {p: r.verdict for r in analogs.results for p in r.published}
     by_subject = {r.subject: r.published for r in analogs.results}
-    rows = [_verdict_row(result.ai.verdict), _verdict_row(result.ai.token_reading)]
+    rows = [_verdict_row(v) for v in result.ai.readings]
     rows += [_verdict_row(r.verdict) for r in analogs.results]
     analog_sets = sorted({r.series.dataset for r in analogs.results})
     blocks: list[Block] = [
         Paragraph(
             Markup(
                 "Spending is S = P x Q = A x P<sup>1+e</sup>: a price fall raises spending only "
-                "if the elasticity e is below -1. AI's elasticity is <em>implied</em> (from "
-                "price decline and spending growth); the historical technologies' are "
-                "<em>estimated</em> by OLS with HAC errors on their yearly price and quantity "
-                "(an experience curve mixes demand with learning: read them as associations). "
+                "if the elasticity e is below -1. Every reading carries its kind of evidence: "
+                "<em>published</em> (a study's estimate, with its citation), <em>estimated</em> "
+                "(a time-series regression with the trend handled, specification chosen by unit-"
+                "root, cointegration and Wright's-law diagnostics), or <em>bound</em> (an "
+                "accounting limit, never a class). AI has no price-quantity series of its own; "
+                "its readings are the published panel estimates and two bounds. "
                 "{n} of {total} technologies had years in which the price fell and spending "
                 "fell too."
             ).format(n=len(analogs.counter_examples), total=len(analogs.results))
@@ -609,13 +689,13 @@ def elasticities_section(ctx: Context) -> Section:
         ctx.chart(
             charts.CHART_ELASTICITIES,
             "Forest plot of price elasticities",
-            charts.elasticity_chart(
-                (result.ai.verdict, result.ai.token_reading), analogs, by_subject
-            ),
+            charts.elasticity_chart(result.ai.readings, analogs, by_subject),
             ctx.caption(
-                "Each row: e with its interval, coloured by verdict; stars are published "
-                "estimates of the same good; the dashed line is e = -1.",
-                ["usage", *analog_sets, "known_elasticities"],
+                "Each row: e with its interval, coloured by verdict, its kind in brackets "
+                "(diamond published, circle estimated); grey arrows are bounds pointing where "
+                "the true e can lie; stars are published estimates of the same good; the "
+                "dashed line is e = -1.",
+                ["published_ai_elasticities", "usage", *analog_sets, "known_elasticities"],
                 origin=_ANALOG_ORIGIN,
             ),
         ),
