@@ -52,7 +52,6 @@ def test_price_that_did_not_fall_is_refused() -> None:
         ai_readings(rate("p", 0.9), [rate("s", 2.0)], [rate("q", 2.0)])
 
 
-
 def test_combine_rule() -> None:
     elastic = make_verdict(-2.0, std_error=0.2, level=0.9, kind="published", subject="a")
     elastic2 = make_verdict(-1.8, std_error=0.2, level=0.9, kind="published", subject="b")

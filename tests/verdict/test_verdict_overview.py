@@ -31,9 +31,9 @@ def test_verdict_json_contract() -> None:
         assert set(row) >= REQUIRED | {"kind"}, row["subject"]
         assert row["kind"] in {"identified", "estimated", "published", "bound"}, row["subject"]
         assert row["sources"]
-        if row["verdict"] in {"backfire", "partial_rebound", "no_rebound", "inconclusive"}:
-            if row["subject"] != "AI":
-                assert row["ci_low"] <= row["elasticity"] <= row["ci_high"]
+        classes = {"backfire", "partial_rebound", "no_rebound", "inconclusive"}
+        if row["verdict"] in classes and row["subject"] != "AI":
+            assert row["ci_low"] <= row["elasticity"] <= row["ci_high"]
         if row["kind"] == "bound":
             assert row["verdict"] == "bound_only" and row["bound_side"]
     ai = [r for r in rows if r["subject"].startswith("AI")]
