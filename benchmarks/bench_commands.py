@@ -1,0 +1,105 @@
+"""Everyday commands timed as whole processes, against a plain capex query on the same machine.
+
+Usage:
+    python benchmarks/bench_commands.py                  # writes benchmarks/results/commands.json
+    python benchmarks/bench_commands.py --runs 7 --output /tmp/commands.json
+
+Each command runs as a fresh ``jevons`` process (``python -m jevons.cli``) on a warm store
+(one untimed run first builds it), ``--runs`` times, alternating with the reference query
+``jevons capex --company AMZN --freq year`` so that drift of a shared machine hits both alike.
+Quoted figures are medians; the ratio is taken pair by pair, then its median.
+
+Targets (issues 9 and 12): ``jevons verdict`` under 2 s and at most 3x the capex query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = ("capex", "--company", "AMZN", "--freq", "year")
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "verdict": ("verdict", "--format", "json"),
+    "analogs": ("analogs", "--format", "json"),
+}
+TARGETS = {"verdict": {"max_seconds": 2.0, "max_ratio": 3.0}}
+
+
+def _time(args: tuple[str, ...], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "jevons.cli", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"jevons {' '.join(args)} failed: {proc.stderr.decode()[-300:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "commands.json")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if args.runs < 1:
+        raise SystemExit("--runs must be at least 1")
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "JEVONS_HOME": home}
+        _time(REFERENCE, env)  # builds the store: every timed run is on a warm store
+        figures: dict[str, dict[str, float | bool | list[float]]] = {}
+        reference_all: list[float] = []
+        for name, command in COMMANDS.items():
+            _time(command, env)  # warm-up
+            seconds, ratios = [], []
+            for _ in range(args.runs):
+                ref = _time(REFERENCE, env)
+                run = _time(command, env)
+                reference_all.append(ref)
+                seconds.append(run)
+                ratios.append(run / ref)
+            entry: dict[str, float | bool | list[float]] = {
+                "median_seconds": statistics.median(seconds),
+                "min_seconds": min(seconds),
+                "max_seconds": max(seconds),
+                "median_ratio_to_capex": statistics.median(ratios),
+                "runs": seconds,
+            }
+            target = TARGETS.get(name)
+            if target:
+                entry["target_pass"] = (
+                    entry["median_seconds"] <= target["max_seconds"]  # type: ignore[operator]
+                    and entry["median_ratio_to_capex"] <= target["max_ratio"]  # type: ignore[operator]
+                )
+            figures[name] = entry
+    summary = {
+        "reference": "jevons " + " ".join(REFERENCE),
+        "reference_median_seconds": statistics.median(reference_all),
+        "commands": figures,
+        "targets": TARGETS,
+        "all_targets_pass": all(bool(f.get("target_pass", True)) for f in figures.values()),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(summary, indent=2) + "\n")
+    for name, f in figures.items():
+        print(
+            f"{name:10} median {f['median_seconds']:.2f} s, "
+            f"{f['median_ratio_to_capex']:.2f}x the capex query"
+        )
+    print(f"wrote {args.output}")
+    return 0 if summary["all_targets_pass"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
