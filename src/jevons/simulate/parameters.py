@@ -80,8 +80,10 @@ REGISTRY: Final[dict[str, Parameter]] = {
             -1.45,
             -5.0,
             0.5,
-            "Price elasticity of demand for AI compute: the implied AI estimate of jevons verdict "
-            "(spending reading, median). An upper bound in magnitude: see its caveats.",
+            "Price elasticity of demand for AI compute: the bound from spending growth in jevons "
+            "verdict (median; all spending growth credited to the price), the most elastic value "
+            "the data allow, not an estimate. The published estimates (e.g. -1.11, Demirer et "
+            "al. 2025) are less elastic: see the inelastic scenario.",
             from_data=True,
         ),
         _P(
