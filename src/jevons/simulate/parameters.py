@@ -129,7 +129,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "adoption_growth",
             "per year (log)",
-            -0.861,
+            -0.819,
             -5.0,
             5.0,
             "Growth of demand at a constant price. Unless a scenario sets it, it is derived per "
@@ -164,7 +164,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "demand_ratio0",
             "demand / capacity",
-            1.034,
+            1.033,
             0.05,
             5.0,
             "Demand relative to serving capacity at the start (utilization is the smaller of it "
@@ -184,7 +184,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "util_response",
             "per unit of demand/capacity gap",
-            0.486,
+            0.497,
             0.0,
             10.0,
             "Log change in capex per quarter per unit of (demand / capacity - target): calibrated "
@@ -194,7 +194,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "growth_response",
             "dimensionless",
-            0.777,
+            0.851,
             0.0,
             10.0,
             "Log change in capex per log change in revenue the quarter before: calibrated "
@@ -204,7 +204,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "capex_drift",
             "per quarter (log)",
-            0.004,
+            -0.002,
             -1.0,
             1.0,
             "Capex growth per quarter when demand/capacity is on target and revenue flat: "
@@ -233,7 +233,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "demand_growth",
             "per year (log)",
-            2.796,
+            2.838,
             -5.0,
             10.0,
             "Growth of demand along the trend of falling prices (adoption plus the price "
