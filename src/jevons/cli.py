@@ -476,25 +476,76 @@ def price_index(
     benchmark: Annotated[
         list[str] | None, typer.Option("--benchmark", help="Limit to these benchmark columns.")
     ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="frontier: only the summary of the trends (geometric mean, median, range; all "
+            "and de-duplicated).",
+        ),
+    ] = False,
+    errors: Annotated[
+        str,
+        typer.Option("--errors", help="hedonic: standard errors, 'cluster' (by model) or 'hc1'."),
+    ] = "cluster",
+    keep_below_chance: Annotated[
+        bool,
+        typer.Option(
+            "--keep-below-chance",
+            help="hedonic: keep scores below chance (MMLU or GPQA Diamond under 25).",
+        ),
+    ] = False,
+    weights_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights-file",
+            help="hedonic: weight each model by a model,weight CSV (e.g. usage shares); "
+            "models without a weight are left out.",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """How fast the price of a fixed capability falls: a factor per year with a 90% interval.
 
     Without --data, the shipped copy of Epoch AI's input data is used; on it the frontier
-    method reproduces Epoch's published table."""
-    from jevons.prices.frontier import frontier_trends, load_epoch_files
+    method reproduces Epoch's published table. The frontier output ends with the geometric
+    mean and median of the trends, all and with duplicates (trends on the same models) counted
+    once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
+    index the simulator uses."""
+    from jevons.errors import InputDataError
+    from jevons.prices.frontier import (
+        frontier_summary,
+        frontier_trends,
+        load_epoch_files,
+        trend_label,
+    )
     from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
 
     _check_format(fmt)
     if method not in ("frontier", "hedonic"):
         raise UsageError(f"--method '{method}' is not one of frontier, hedonic")
+    if method == "frontier" and (weights_file or keep_below_chance or errors != "cluster"):
+        raise UsageError("--weights-file, --keep-below-chance and --errors need --method hedonic")
+    if method == "hedonic" and summary:
+        raise UsageError("--summary is for --method frontier")
     models = load_epoch_files(data) if data else shipped_epoch_models()
     if method == "hedonic":
-        _hedonic(models, benchmark, freq, fmt)
+        _hedonic(models, benchmark, freq, fmt, errors, keep_below_chance, weights_file)
         return
     result = frontier_trends(models, benchmarks=benchmark or None)
+    overview = frontier_summary(result) if result.trends else None
+    if summary:
+        if overview is None:
+            raise InputDataError("no frontier trend could be fitted, so there is no summary")
+        _emit_result(fmt, overview.to_dict(), [], overview.summary())
+        return
     if fmt != "table":
-        _emit_records(result.to_dict(), fmt)
+        duplicate_of = {d: k for d, k in overview.duplicates} if overview else {}
+        records = [
+            {**rec, "duplicate_of": duplicate_of.get(trend_label(t))}
+            for rec, t in zip(result.to_dict(), result.trends, strict=True)
+        ]
+        _emit_records(records, fmt)
         return
     table = Table(title="Price decline at constant capability (frontier method)")
     for name in ("Benchmark", "Threshold model", "n", "From", "To", "x per year", "90% CI", "R²"):
@@ -519,14 +570,36 @@ def price_index(
         markup=False,
         highlight=False,
     )
+    if overview is not None:
+        out.print(overview.summary(), markup=False, highlight=False)
 
 
-def _hedonic(models: Any, benchmark: list[str] | None, freq: str, fmt: str) -> None:
-    from jevons.prices.hedonic import hedonic_index
+def _hedonic(
+    models: Any,
+    benchmark: list[str] | None,
+    freq: str,
+    fmt: str,
+    errors: str,
+    keep_below_chance: bool,
+    weights_file: Path | None,
+) -> None:
+    from jevons.prices.hedonic import hedonic_index, load_weights
 
     if benchmark and len(benchmark) > 1:
         raise UsageError("--method hedonic takes one --benchmark")
-    result = hedonic_index(models, benchmark=benchmark[0] if benchmark else "MMLU", freq=freq)  # type: ignore[arg-type]
+    cov = {"cluster": "cluster", "hc1": "HC1"}.get(errors.lower())
+    if cov is None:
+        raise UsageError(f"--errors '{errors}' is not one of cluster, hc1")
+    weights = load_weights(weights_file) if weights_file else None
+    result = hedonic_index(
+        models,
+        benchmark=benchmark[0] if benchmark else "MMLU",
+        freq=freq,  # type: ignore[arg-type]
+        cov_type=cov,  # type: ignore[arg-type]
+        drop_below_chance=not keep_below_chance,
+        weights=weights,
+        weights_source=f"{weights_file.name}" if weights_file else "the given weights",
+    )
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 

@@ -53,12 +53,23 @@ def test_revenue0_is_the_three_clouds() -> None:
 
 
 def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
-    from jevons.prices.hedonic import hedonic_index
+    from jevons.prices import headline_price_decline, hedonic_index
     from jevons.verdict.ai import ai_verdict
 
     assert P["elasticity"] == pytest.approx(ai_verdict().spending_bound.elasticity, abs=0.005)
+    # One documented index: the headline, which is the default hedonic index (what
+    # `jevons price-index --method hedonic` prints).
+    headline = headline_price_decline()
+    assert headline.factor_per_year == hedonic_index().decline_per_year
     decline = math.log(hedonic_index().decline_per_year)
-    assert P["algo_gain"] == pytest.approx(decline - P["hw_decline"], abs=0.005)
+    assert headline.log_per_year == pytest.approx(decline)
+    assert P["hist_price_decline"] == pytest.approx(decline, abs=5e-4)
+    assert P["algo_gain"] == pytest.approx(decline - P["hw_decline"], abs=5e-4)
+    # The bases quote the figure they were set from.
+    for name in ("hist_price_decline", "algo_gain"):
+        basis = REGISTRY[name].basis
+        assert f"{headline.factor_per_year:.3g}x a year" in basis, name
+        assert f"ln = {decline:.3f}" in basis, name
 
 
 def test_quarter_arithmetic() -> None:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -490,3 +490,138 @@ def student_t_quantile(p: float, df: int) -> float:
             break
     quantile = (low + high) / 2
     return quantile if p > 0.5 else -quantile
+
+
+# --------------------------------------------------------------------------------------------
+# Summarising the trends without counting one price path twice
+
+
+@dataclass(frozen=True)
+class FactorStats:
+    """Decline factors per year of a set of trends: their centre two ways, and their range.
+
+    The geometric mean is exp(mean of the log factors); the median is exp(median of the log
+    factors), which for an odd count is the middle factor and for an even count the geometric
+    mean of the two middle ones. Both are given because the factors are skewed (a few 4-point
+    trends reach several hundred a year), which pulls the mean well above the median.
+    """
+
+    n: int
+    geometric_mean: float
+    median: float
+    min: float
+    max: float
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {
+            "n": self.n,
+            "geometric_mean": self.geometric_mean,
+            "median": self.median,
+            "min": self.min,
+            "max": self.max,
+        }
+
+
+@dataclass(frozen=True)
+class FrontierSummary:
+    """All trends and the de-duplicated trends side by side (see ``frontier_summary``)."""
+
+    all_trends: FactorStats
+    deduplicated: FactorStats
+    kept: tuple[FrontierTrend, ...]
+    duplicates: tuple[tuple[str, str], ...]  # (dropped trend, the trend kept in its place)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": DEDUP_RULE,
+            "all_trends": self.all_trends.to_dict(),
+            "deduplicated": self.deduplicated.to_dict(),
+            "kept": [trend_label(t) for t in self.kept],
+            "duplicates": [{"dropped": d, "kept": k} for d, k in self.duplicates],
+        }
+
+    def summary(self) -> str:
+        def describe(stats: FactorStats) -> str:
+            return (
+                f"{stats.n} trends: geometric mean {_fmt_factor(stats.geometric_mean)}x, "
+                f"median {_fmt_factor(stats.median)}x a year (range "
+                f"{_fmt_factor(stats.min)}x to {_fmt_factor(stats.max)}x)"
+            )
+
+        lines = [
+            f"All {describe(self.all_trends)}",
+            f"De-duplicated, {describe(self.deduplicated)}",
+        ]
+        lines += [f"  {d} counted once, as {k} (same models)" for d, k in self.duplicates]
+        return "\n".join(lines)
+
+
+#: The de-duplication rule, in words, as it is shown beside the figures.
+DEDUP_RULE = (
+    "Two trends are duplicates when the cheapest-model paths they are fitted to hold the same "
+    "set of models: they are then one price series counted twice. Of each group the trend with "
+    "the most points is kept, ties going to the first in the table's order (Epoch's benchmark "
+    "order MMLU, GPQA Diamond, MATH-500, MATH 5, HumanEval, Chatbot Arena, then threshold "
+    "release order)."
+)
+
+
+def trend_label(trend: FrontierTrend) -> str:
+    """A trend's name in summaries: benchmark and threshold model."""
+    return f"{trend.benchmark} at {trend.threshold_model} ({trend.threshold_score:g})"
+
+
+def deduplicate_trends(
+    trends: FrontierResult | Sequence[FrontierTrend],
+) -> tuple[tuple[FrontierTrend, ...], tuple[tuple[FrontierTrend, FrontierTrend], ...]]:
+    """The trends with duplicates removed (``DEDUP_RULE``), and each (dropped, kept) pair.
+
+    Different benchmarks with the same thresholds often select the same cheapest models: on
+    Epoch's data the MATH-500 and MATH Level 5 paths from GPT-4o are both GPT-4o-2024-05,
+    GPT-4o-mini, Gemini-1.5-Flash-2024-09 and Phi 4, so they are one fit of one price series.
+    Averaging both would weight that series twice. The kept trends stay in the input's order.
+    """
+    items = tuple(trends.trends if isinstance(trends, FrontierResult) else trends)
+    groups: dict[frozenset[str], list[int]] = {}
+    for i, trend in enumerate(items):
+        groups.setdefault(frozenset(trend.models), []).append(i)
+    winner_of: dict[int, int] = {}
+    for members in groups.values():
+        # max() returns the first of equals, so a tie goes to the earlier trend.
+        winner = max(members, key=lambda i: items[i].n)
+        winner_of.update({i: winner for i in members})
+    kept = tuple(t for i, t in enumerate(items) if winner_of[i] == i)
+    pairs = tuple((t, items[winner_of[i]]) for i, t in enumerate(items) if winner_of[i] != i)
+    return kept, pairs
+
+
+def factor_stats(factors: Sequence[float]) -> FactorStats:
+    """Geometric mean, median (in logs), min and max of positive decline factors."""
+    if len(factors) == 0:
+        raise InputDataError("no frontier trends to summarise")
+    if any(not (f > 0 and math.isfinite(f)) for f in factors):
+        raise InputDataError("a frontier decline factor is not a positive finite number")
+    logs = np.log(np.asarray(factors, dtype=float))
+    return FactorStats(
+        n=len(factors),
+        geometric_mean=float(np.exp(logs.mean())),
+        median=float(np.exp(np.median(logs))),
+        min=float(min(factors)),
+        max=float(max(factors)),
+    )
+
+
+def frontier_summary(trends: FrontierResult | Sequence[FrontierTrend]) -> FrontierSummary:
+    """Geometric mean, median and range of the decline factors, for all and de-duplicated trends.
+
+    The trends themselves are not changed (the Epoch reproduction stays row for row); this is
+    the layer that says what they add up to without counting one price series twice.
+    """
+    items = tuple(trends.trends if isinstance(trends, FrontierResult) else trends)
+    kept, pairs = deduplicate_trends(items)
+    return FrontierSummary(
+        all_trends=factor_stats([t.factor_per_year for t in items]),
+        deduplicated=factor_stats([t.factor_per_year for t in kept]),
+        kept=kept,
+        duplicates=tuple((trend_label(d), trend_label(k)) for d, k in pairs),
+    )

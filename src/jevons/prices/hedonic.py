@@ -6,8 +6,8 @@ regression holds quality fixed:
 
     log(blended price) = a + beta * score + sum_t delta_t * D_t + e
 
-over model-price observations, with one dummy per period after the first (statsmodels OLS,
-HC1 standard errors, t-based 90% intervals). exp(delta_t) is the price of a fixed quality in
+over model-price observations, with one dummy per period after the first (statsmodels OLS, or
+WLS with weights; standard errors clustered by model by default; t-based 90% intervals). exp(delta_t) is the price of a fixed quality in
 period t relative to the first period; exp(delta_t - delta_{t-1}) links adjacent periods.
 
 The average yearly decline is estimated on the same observations with a linear time trend in
@@ -37,16 +37,47 @@ the version whose name carries the latest date on or before the price date wins
 (Artificial Analysis, Epoch) beats a vendor-reported one.
 
 A period observed fewer than ``min_period_obs`` times is dropped (with its rows): a dummy
-fitted to one observation leaves it no residual, and its HC1 interval would be spuriously
-narrow.
+fitted to one observation leaves it no residual, and its interval would be spuriously narrow.
+
+**Below-chance scores are dropped.** A score below what guessing earns says that the run failed
+(answers in the wrong format, refusals), not that the model is that poor, and it would make a
+cheap model look like a low-quality one. The floors (``CHANCE_FLOORS``): MMLU and GPQA Diamond
+are four-choice tests, so guessing scores 25 and a row scoring under 25 is dropped. MATH-500,
+MATH Level 5, HumanEval and SWE-bench Verified are open-answer (guessing scores about 0) and a
+Chatbot Arena Elo is a rating, so they have no floor. On the shipped data this drops one row,
+Llama-2-Chat-7B with an MMLU of 13. ``drop_below_chance=False`` keeps them.
+
+**Errors clustered by model.** Some models appear several times (a price cut is a new row, and
+snapshots such as GPT-4o-2024-05, -08 and -11 are one product line), so their errors are not
+independent. The default ``cov_type="cluster"`` clusters the standard errors by the model's
+normalised name (``history.normalise_model``: snapshots of one model share a cluster), with t
+intervals on (clusters - 1) degrees of freedom, as statsmodels does; ``cov_type="HC1"`` gives
+the former heteroskedasticity-robust errors. Model fixed or random effects are not offered: on
+the shipped data only 10 of the 43 model clusters have more than one row, so model effects
+would leave the time effects to rest on those few models' price changes and absorb nearly all
+the score variation that identifies the quality slope (a model's score rarely changes).
+
+**Weights.** ``weights`` maps model names to relative weights (a usage share, say) and turns
+both regressions into weighted least squares: each observation gets its model's weight. No
+per-model usage is shipped (the usage data are company totals), so jevons has no default
+weights; ``load_weights`` reads a ``model,weight`` CSV. A weight name matches a row when equal
+ignoring case, else when both normalise to the same model (so ``gpt-4o`` weighs all GPT-4o
+snapshots); rows of models without a weight are left out and listed. Unit weights give the
+unweighted estimate.
+
+**The base period.** The earliest period can be thin (on the shipped data 2022 has three MMLU
+rows, two of them GPT-3 at $60 and $20), and a trend fitted across it leans on those rows. The
+result therefore also carries the yearly decline fitted without the base period, and the base
+period's size, so a reader sees how much the headline depends on it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -81,6 +112,14 @@ BENCHMARK_SYNONYMS: tuple[frozenset[str], ...] = (
 )
 _REASONING_KEYS = frozenset(normalise_model(m) for m in EPOCH_REASONING_MODELS)
 
+#: The score a model earns by guessing, per benchmark (lower-case names; the synonyms in
+#: BENCHMARK_SYNONYMS share a floor). MMLU and GPQA Diamond are four-choice: 25. Benchmarks not
+#: listed (MATH-500, MATH Level 5, HumanEval, SWE-bench Verified: open answers; Chatbot Arena
+#: Elo: a rating) have no floor.
+CHANCE_FLOORS: dict[str, float] = {"mmlu": 25.0, "gpqa diamond": 25.0}
+CovType: TypeAlias = Literal["cluster", "HC1"]
+COV_TYPES: tuple[str, ...] = ("cluster", "HC1")
+
 Record: TypeAlias = dict[str, Any]
 
 
@@ -108,6 +147,8 @@ class HedonicObservation:
     period: str
     price: float
     score: float
+    cluster: str = ""  # the model's normalised name: its rows' errors may correlate
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -130,10 +171,27 @@ class HedonicResult:
     unmatched: tuple[str, ...]
     dropped: tuple[str, ...]
     observations: tuple[HedonicObservation, ...]
+    # Added with the referee's review (issue 9); defaults keep older constructions valid.
+    cov_type: str = "HC1"
+    n_clusters: int = 0
+    chance_floor: float | None = None
+    dropped_below_chance: tuple[str, ...] = ()
+    weights: str | None = None  # None: unweighted; else where the weights came from
+    unweighted_models: tuple[str, ...] = ()  # models left out for want of a weight
+    base_period: str = ""
+    base_n: int = 0
+    without_base_per_year: float | None = None
+    without_base_per_year_ci: tuple[float, float] | None = None
+    without_base_n_obs: int = 0
 
     @property
     def n_obs(self) -> int:
         return len(self.observations)
+
+    @property
+    def log_decline_per_year(self) -> float:
+        """ln(decline_per_year): the yearly fall in log points, as the simulator takes it."""
+        return math.log(self.decline_per_year)
 
     def to_frame(self) -> pd.DataFrame:
         """The index: one row per period."""
@@ -143,8 +201,11 @@ class HedonicResult:
     def observations_frame(self) -> pd.DataFrame:
         """The observations the regression used."""
         return pd.DataFrame(
-            [[o.model, o.date, o.period, o.price, o.score] for o in self.observations],
-            columns=["model", "date", "period", "price", "score"],
+            [
+                [o.model, o.date, o.period, o.price, o.score, o.cluster, o.weight]
+                for o in self.observations
+            ],
+            columns=["model", "date", "period", "price", "score", "cluster", "weight"],
         )
 
     def to_dict(self) -> Record:
@@ -168,6 +229,20 @@ class HedonicResult:
             "n_matched": self.n_matched,
             "unmatched": list(self.unmatched),
             "dropped": list(self.dropped),
+            "cov_type": self.cov_type,
+            "n_clusters": self.n_clusters,
+            "chance_floor": self.chance_floor,
+            "n_below_chance": len(self.dropped_below_chance),
+            "dropped_below_chance": list(self.dropped_below_chance),
+            "weights": self.weights,
+            "unweighted_models": list(self.unweighted_models),
+            "base_period": self.base_period,
+            "base_n": self.base_n,
+            "without_base_per_year": self.without_base_per_year,
+            "without_base_per_year_ci": (
+                list(self.without_base_per_year_ci) if self.without_base_per_year_ci else None
+            ),
+            "without_base_n_obs": self.without_base_n_obs,
         }
 
     def summary(self) -> str:
@@ -184,15 +259,44 @@ class HedonicResult:
             f"Decline of a fixed-quality price: {_fmt(self.decline_per_year)}x per year "
             f"(90% CI [{_fmt(low)}, {_fmt(high)}]; time trend); end to end "
             f"{_fmt(self.end_to_end_per_year)}x per year (90% CI [{_fmt(e_low)}, {_fmt(e_high)}])",
-            "Period      n    index   90% CI",
+            self._errors_line(),
         ]
+        if self.without_base_per_year is not None and self.without_base_per_year_ci:
+            w_low, w_high = self.without_base_per_year_ci
+            lines.append(
+                f"Without the base period {self.base_period} ({self.base_n} rows): "
+                f"{_fmt(self.without_base_per_year)}x per year (90% CI [{_fmt(w_low)}, "
+                f"{_fmt(w_high)}]; {self.without_base_n_obs} observations)"
+            )
+        lines.append("Period      n    index   90% CI")
         for p in self.periods:
             lines.append(
                 f"{p.label:<9} {p.n:>3} {p.index:>8.3g}   [{p.ci_low:.3g}, {p.ci_high:.3g}]"
             )
+        if self.dropped_below_chance:
+            lines.append(
+                f"Dropped (below chance, {self.benchmark} < {self.chance_floor:g}): "
+                + ", ".join(self.dropped_below_chance)
+            )
         if self.dropped:
             lines.append(f"Dropped (period with too few observations): {', '.join(self.dropped)}")
+        if self.unweighted_models:
+            lines.append(f"Left out (no weight): {', '.join(self.unweighted_models)}")
         return "\n".join(lines)
+
+    def _errors_line(self) -> str:
+        errors = (
+            f"errors clustered by model ({self.n_clusters} models)"
+            if self.cov_type == "cluster"
+            else "heteroskedasticity-robust (HC1) errors"
+        )
+        weighting = f"weighted by {self.weights}" if self.weights else "unweighted"
+        floor = (
+            f"scores below chance ({self.chance_floor:g}) dropped: {len(self.dropped_below_chance)}"
+            if self.chance_floor is not None
+            else "no chance floor applied"
+        )
+        return f"Fit: {errors}; {weighting}; {floor}"
 
 
 def _fmt(value: float) -> str:
@@ -214,6 +318,10 @@ def hedonic_index(
     min_observations: int = 10,
     min_period_obs: int = 2,
     exclude_reasoning: bool = True,
+    drop_below_chance: bool = True,
+    cov_type: CovType = "cluster",
+    weights: Mapping[str, float] | None = None,
+    weights_source: str = "the given weights",
 ) -> HedonicResult:
     """Time-dummy hedonic index of the blended price per token at fixed benchmark quality.
 
@@ -227,10 +335,13 @@ def hedonic_index(
 
     Scores come from ``quality`` when it is given (columns ``model``, ``benchmark``,
     ``score``), else from the frame's own benchmark column, else from the shipped
-    ``quality.csv``.
+    ``quality.csv``. ``drop_below_chance``, ``cov_type`` and ``weights`` are described in the
+    module docstring; ``weights_source`` names the weights in the output.
     """
     if freq not in FREQS:
         raise UsageError(f"freq must be one of {', '.join(FREQS)}, got '{freq}'")
+    if cov_type not in COV_TYPES:
+        raise UsageError(f"cov_type must be one of {', '.join(COV_TYPES)}, got '{cov_type}'")
     if min_period_obs < 1:
         raise UsageError(f"min_period_obs must be at least 1, got {min_period_obs}")
     if min_observations < 4:
@@ -248,9 +359,119 @@ def hedonic_index(
         source += " joined to " + ("the given quality" if quality is not None else "quality.csv")
     matched = prices.assign(score=scores.to_numpy()).dropna(subset=["score"])
     unmatched = tuple(sorted(set(prices["model"]) - set(matched["model"])))
-    return _fit(
-        matched, benchmark, freq, source, n_rows, unmatched, min_observations, min_period_obs
+    n_matched = len(matched)
+    floor = chance_floor(benchmark) if drop_below_chance else None
+    below: tuple[str, ...] = ()
+    if floor is not None:
+        low = matched["score"] < floor
+        below = tuple(
+            f"{m} {pd.Timestamp(d).date().isoformat()} ({s:g})"
+            for m, d, s in zip(
+                matched.loc[low, "model"],
+                matched.loc[low, "date"],
+                matched.loc[low, "score"],
+                strict=True,
+            )
+        )
+        matched = matched.loc[~low]
+    unweighted: tuple[str, ...] = ()
+    if weights is not None:
+        matched, unweighted = _attach_weights(matched, weights)
+    else:
+        matched = matched.assign(weight=1.0)
+    fit = _fit(
+        matched,
+        benchmark,
+        freq,
+        source,
+        n_rows,
+        unmatched,
+        min_observations,
+        min_period_obs,
+        cov_type=cov_type,
+        weighted=weights is not None,
     )
+    return replace(
+        fit,
+        n_matched=n_matched,
+        chance_floor=floor,
+        dropped_below_chance=below,
+        weights=weights_source if weights is not None else None,
+        unweighted_models=unweighted,
+    )
+
+
+def chance_floor(benchmark: str) -> float | None:
+    """The score guessing earns on the benchmark (``CHANCE_FLOORS``), or None if it has none."""
+    for name in _synonyms(benchmark):
+        if name in CHANCE_FLOORS:
+            return CHANCE_FLOORS[name]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Weights
+
+
+def load_weights(path: Path) -> dict[str, float]:
+    """A ``model,weight`` CSV as a mapping; weights must be positive and finite.
+
+    The weights are relative (only their ratios matter), e.g. each model's share of tokens
+    served over the period. A model listed twice is an error, so that a typo cannot silently
+    double a weight.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(f"weights file not found: {path}")
+    try:
+        frame = pd.read_csv(path, dtype={"model": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputDataError(f"cannot read weights file {path}: {exc}") from exc
+    for column in ("model", "weight"):
+        if column not in frame.columns:
+            raise InputDataError(f"weights file {path} lacks the column '{column}'")
+    return check_weights(
+        dict(zip(frame["model"].astype(str), frame["weight"].tolist(), strict=True)), str(path)
+    )
+
+
+def check_weights(weights: Mapping[str, Any], origin: str = "the weights") -> dict[str, float]:
+    """Weights as floats, refusing blank names, repeats and non-positive or non-finite values."""
+    out: dict[str, float] = {}
+    for raw_name, raw_weight in weights.items():
+        name = str(raw_name).strip()
+        if not name or name.lower() in ("nan", "<na>"):
+            raise InputDataError(f"{origin} has a row without a model name")
+        try:
+            weight = float(raw_weight)
+        except (TypeError, ValueError) as exc:
+            raise InputDataError(f"{origin}: the weight of '{name}' is not a number") from exc
+        if not (math.isfinite(weight) and weight > 0):
+            raise InputDataError(
+                f"{origin}: the weight of '{name}' must be positive and finite, got {raw_weight}"
+            )
+        if name.lower() in {k.lower() for k in out}:
+            raise InputDataError(f"{origin} lists the model '{name}' twice")
+        out[name] = weight
+    if not out:
+        raise InputDataError(f"{origin} has no weights")
+    return out
+
+
+def _attach_weights(
+    matched: pd.DataFrame, weights: Mapping[str, float]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Each row's weight: its model's by exact name (ignoring case), else by normalised name."""
+    checked = check_weights(weights)
+    exact = {k.lower(): v for k, v in checked.items()}
+    by_key = {normalise_model(k): v for k, v in checked.items()}
+    found: list[float] = []
+    for name, key in zip(matched["model"], matched["key"], strict=True):
+        weight = exact.get(str(name).strip().lower(), by_key.get(str(key)))
+        found.append(math.nan if weight is None else weight)
+    out = matched.assign(weight=found)
+    missing = tuple(sorted({str(m) for m in out.loc[out["weight"].isna(), "model"]}))
+    return out.loc[out["weight"].notna()], missing
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,13 +622,23 @@ def _fit(
     unmatched: tuple[str, ...],
     min_observations: int,
     min_period_obs: int,
+    *,
+    cov_type: str = "cluster",
+    weighted: bool = False,
 ) -> HedonicResult:
     days = [pd.Timestamp(d).date() for d in matched["date"]]
     labels = [period_of(d, freq) for d in days]
     obs = [
-        HedonicObservation(str(m), d, lab, float(p), float(s))
-        for m, d, (lab, _), p, s in zip(
-            matched["model"], days, labels, matched["price"], matched["score"], strict=True
+        HedonicObservation(str(m), d, lab, float(p), float(s), str(k), float(w))
+        for m, d, (lab, _), p, s, k, w in zip(
+            matched["model"],
+            days,
+            labels,
+            matched["price"],
+            matched["score"],
+            matched["key"],
+            matched["weight"],
+            strict=True,
         )
     ]
     starts = dict(labels)
@@ -434,13 +665,18 @@ def _fit(
     score = np.array([o.score for o in obs])
     if np.ptp(score) == 0:
         raise InputDataError(f"every observation has the same {benchmark} score")
+    groups = _cluster_codes(obs)
+    n_clusters = int(groups.max()) + 1
+    if cov_type == "cluster" and n_clusters < 2:
+        raise InputDataError("clustered errors need observations of at least 2 models")
+    w = np.array([o.weight for o in obs]) if weighted else None
     dummies = np.array([[1.0 if o.period == p else 0.0 for p in periods[1:]] for o in obs])
     x = np.column_stack([np.ones(len(obs)), score, dummies])
     if np.linalg.matrix_rank(x) < x.shape[1]:
         raise InputDataError(
             f"the {benchmark} score is collinear with the periods; try another freq"
         )
-    fit = sm.OLS(y, x).fit(cov_type="HC1", use_t=True)
+    fit = _regress(y, x, groups, w, cov_type)
     ci = np.asarray(fit.conf_int(alpha=1 - CONFIDENCE))
     params = np.asarray(fit.params)
 
@@ -465,13 +701,10 @@ def _fit(
         )
         previous = delta
 
-    first_day = min(o.date for o in obs)
-    years = np.array([(o.date - first_day).days / DAYS_PER_YEAR for o in obs])
-    trend = sm.OLS(y, np.column_stack([np.ones(len(obs)), score, years])).fit(
-        cov_type="HC1", use_t=True
-    )
-    g = float(np.asarray(trend.params)[2])
-    g_low, g_high = (float(v) for v in np.asarray(trend.conf_int(alpha=1 - CONFIDENCE))[2])
+    g, g_low, g_high = _trend(obs, cov_type, weighted)
+    base = periods[0]
+    rest = [o for o in obs if o.period != base]
+    without_base = _trend_or_none(rest, cov_type, weighted)
 
     last = out_periods[-1]
     span = (last.start - out_periods[0].start).days / DAYS_PER_YEAR
@@ -495,4 +728,60 @@ def _fit(
         unmatched=unmatched,
         dropped=dropped,
         observations=tuple(obs),
+        cov_type=cov_type,
+        n_clusters=n_clusters,
+        base_period=base,
+        base_n=out_periods[0].n,
+        without_base_per_year=None if without_base is None else math.exp(-without_base[0]),
+        without_base_per_year_ci=(
+            None
+            if without_base is None
+            else (math.exp(-without_base[2]), math.exp(-without_base[1]))
+        ),
+        without_base_n_obs=len(rest) if without_base is not None else 0,
     )
+
+
+def _cluster_codes(obs: Sequence[HedonicObservation]) -> np.ndarray:
+    """Integer cluster codes: one per normalised model name (the model's name if it has none)."""
+    names = [o.cluster or o.model for o in obs]
+    codes, _ = pd.factorize(pd.Series(names, dtype="string"))
+    return np.asarray(codes, dtype=int)
+
+
+def _regress(
+    y: np.ndarray, x: np.ndarray, groups: np.ndarray, weights: np.ndarray | None, cov_type: str
+) -> Any:
+    """OLS (or WLS with ``weights``), errors clustered by ``groups`` or HC1; t intervals."""
+    model = sm.OLS(y, x) if weights is None else sm.WLS(y, x, weights=weights)
+    if cov_type == "cluster":
+        return model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    return model.fit(cov_type="HC1", use_t=True)
+
+
+def _trend(
+    obs: Sequence[HedonicObservation], cov_type: str, weighted: bool
+) -> tuple[float, float, float]:
+    """The time trend g of log price (per year) at fixed score, with its 90% interval."""
+    first_day = min(o.date for o in obs)
+    y = np.log(np.array([o.price for o in obs]))
+    score = np.array([o.score for o in obs])
+    years = np.array([(o.date - first_day).days / DAYS_PER_YEAR for o in obs])
+    w = np.array([o.weight for o in obs]) if weighted else None
+    fit = _regress(
+        y, np.column_stack([np.ones(len(obs)), score, years]), _cluster_codes(obs), w, cov_type
+    )
+    g = float(np.asarray(fit.params)[2])
+    g_low, g_high = (float(v) for v in np.asarray(fit.conf_int(alpha=1 - CONFIDENCE))[2])
+    return g, g_low, g_high
+
+
+def _trend_or_none(
+    obs: Sequence[HedonicObservation], cov_type: str, weighted: bool
+) -> tuple[float, float, float] | None:
+    """``_trend`` when the observations can identify it (the base-period sensitivity)."""
+    if len(obs) < 5 or len({o.date for o in obs}) < 2 or len({o.score for o in obs}) < 2:
+        return None
+    if cov_type == "cluster" and len({o.cluster or o.model for o in obs}) < 2:
+        return None
+    return _trend(obs, cov_type, weighted)
