@@ -77,7 +77,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "elasticity",
             "dimensionless",
-            -1.45,
+            -1.49,
             -5.0,
             0.5,
             "Price elasticity of demand for AI compute: the bound from spending growth in jevons "
@@ -131,7 +131,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "adoption_growth",
             "per year (log)",
-            -0.819,
+            -0.920,
             -5.0,
             5.0,
             "Growth of demand at a constant price. Unless a scenario sets it, it is derived per "

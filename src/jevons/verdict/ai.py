@@ -32,7 +32,7 @@ import numpy as np
 
 from jevons.demand.verdict import Verdict, make_verdict
 from jevons.errors import InputDataError
-from jevons.prices.frontier import FrontierTrend, frontier_trends
+from jevons.prices.frontier import FrontierTrend, frontier_summary, frontier_trends
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
 from jevons.usage.series import UsageSeries, usage
 from jevons.verdict.literature import PublishedAIEstimate, published_ai_estimates
@@ -88,20 +88,27 @@ def _series_growth(series: UsageSeries) -> GrowthInput:
 
 
 def _price_input(trends: Sequence[FrontierTrend]) -> GrowthInput:
-    """The price decline across tasks: the log-mean and log-spread of the frontier factors.
+    """The price decline across tasks: the median and log-spread of the de-duplicated frontier
+    factors.
 
     Which threshold "is" the price of AI is a choice; using the spread across all of them makes
-    the task-dependence part of the uncertainty instead of hiding it in a pick.
+    the task-dependence part of the uncertainty instead of hiding it in a pick. Trends resting on
+    the same models count once (``frontier_summary``), and the centre is the median, since a few
+    short trends of several hundred a year pull the geometric mean up.
     """
-    logs = np.log([t.factor_per_year for t in trends if t.factor_per_year > 0])
+    summary = frontier_summary(trends)
+    kept = summary.kept
+    logs = np.log([t.factor_per_year for t in kept if t.factor_per_year > 0])
     if len(logs) < 2:
         raise InputDataError("fewer than two frontier price trends: cannot measure the decline")
+    stats = summary.deduplicated
     return GrowthInput(
-        "frontier price decline (all benchmarks and thresholds)",
-        float(math.exp(logs.mean())),
+        "frontier price decline (de-duplicated benchmarks and thresholds)",
+        float(math.exp(np.median(logs))),
         float(logs.std(ddof=1)),
-        f"geometric mean of {len(logs)} Epoch-method frontier trends "
-        f"({min(t.start_date for t in trends)} to {max(t.end_date for t in trends)})",
+        f"median of {len(logs)} de-duplicated Epoch-method frontier trends (geometric mean "
+        f"{stats.geometric_mean:,.1f}x; {summary.all_trends.n} before de-duplication; "
+        f"{min(t.start_date for t in kept)} to {max(t.end_date for t in kept)})",
         (EPOCH_RANGE.source_url,),
     )
 
