@@ -207,7 +207,34 @@ def test_no_within_variation_is_not_identified() -> None:
     assert d["elasticity"] is None and d["within_share"] is not None
     assert d["verdict"] == NOT_IDENTIFIED
     json.dumps(d)  # JSON-ready
-    assert "Not identified" in r.verdict_record().summary()
+    assert "Not identified" in r.to_verdict().summary()
+
+
+def test_one_provider_per_model_leaves_nothing_across_providers() -> None:
+    """Under model x date effects a model with one provider on a date is absorbed entirely."""
+    frame = cross_provider_panel(-1.6, seed=0, n_providers=1)
+    r = estimate_panel_elasticity(frame)
+    assert r.method == METHOD_CROSS_PROVIDER
+    assert r.verdict == NOT_IDENTIFIED and r.within_share == pytest.approx(0.0, abs=1e-10)
+    assert any("the only provider of their model" in c for c in r.caveats)
+    # The same rows as a model panel (date effects only) do identify it.
+    plain = estimate_panel_elasticity(frame, absorb_model_time=False)
+    assert plain.kind == "identified" and plain.within_share > MIN_WITHIN_SHARE
+
+
+def test_models_never_seen_on_the_same_date_are_not_identified() -> None:
+    """Model a in January and February, model b in March and April: each date has one model,
+    so the date effects absorb every row (PanelOLS would refuse the nested effects)."""
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-01", "2024-02", "2024-03", "2024-04"],
+            "model": ["a", "a", "b", "b"],
+            "price": [1.0, 2.0, 3.0, 5.0],
+            "quantity": [4.0, 2.0, 3.0, 1.0],
+        }
+    )
+    r = estimate_panel_elasticity(frame)
+    assert r.verdict == NOT_IDENTIFIED and r.within_share == 0.0 and math.isnan(r.elasticity)
 
 
 def test_little_within_variation_withholds_the_verdict_but_reports_the_estimate() -> None:
@@ -241,7 +268,7 @@ def test_result_dict_frame_summary_and_verdict() -> None:
     assert len(frame) == 1 and frame.loc[0, "within_share"] == r.within_share
     text = r.summary()
     assert "Within share" in text and "backfire" in text and "model and date" in text
-    v = r.verdict_record()
+    v = r.to_verdict()
     assert isinstance(v, Verdict)
     assert (v.kind, v.verdict, v.p_backfire) == ("identified", r.verdict, r.p_backfire)
     assert (v.ci_low, v.ci_high) == (r.ci_low, r.ci_high)
