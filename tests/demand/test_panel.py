@@ -191,6 +191,31 @@ def test_within_share_matches_two_way_demeaning() -> None:
     assert r.within_share == pytest.approx(expected, rel=1e-8)
 
 
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.SingularMatrixWarning")
+def test_cross_provider_matches_dummy_variable_ols() -> None:
+    """On an unbalanced cross-provider panel, the slope and the within share equal those of OLS
+    with explicit model x provider and model x date dummies (statsmodels). The dummies are
+    collinear (a model's provider dummies and its date dummies both add up to the model's
+    indicator); OLS by pseudo-inverse still gives the unique projection, hence the filter."""
+    frame = cross_provider_panel(-1.0, seed=4, n_models=6, n_providers=3, n_dates=5)
+    log_p, log_q = np.log(frame["price"]), np.log(frame["quantity"])
+    entity = frame["model"] + "|" + frame["provider"]
+    model_date = frame["model"] + "|" + frame["date"].astype(str)
+    dummies = pd.concat(
+        [
+            pd.get_dummies(entity, dtype=float),
+            pd.get_dummies(model_date, dtype=float).iloc[:, 1:],
+        ],
+        axis=1,
+    )
+    fe_only = sm.OLS(log_p.to_numpy(), dummies.to_numpy()).fit()
+    share = float((fe_only.resid**2).sum() / ((log_p - log_p.mean()) ** 2).sum())
+    full = sm.OLS(log_q.to_numpy(), np.column_stack([log_p, dummies])).fit()
+    r = estimate_panel_elasticity(frame)
+    assert r.within_share == pytest.approx(share, rel=1e-6)
+    assert r.elasticity == pytest.approx(float(full.params[0]), rel=1e-6)
+
+
 # --------------------------------------------------------------------------------------------
 # The within-share rule
 
