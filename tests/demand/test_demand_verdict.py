@@ -161,7 +161,10 @@ def test_make_verdict_from_a_standard_error() -> None:
     assert (v.ci_low, v.ci_high) == pytest.approx((-0.6 - 0.1 * z, -0.6 + 0.1 * z))
     assert v.verdict == "partial_rebound"
     assert v.p_backfire == pytest.approx(stats.norm.cdf(-4.0))
-    assert "Partial rebound for x [published] (use grows as price falls, but spending falls)" in v.summary()
+    assert (
+        "Partial rebound for x [published] (use grows as price falls, but spending falls)"
+        in v.summary()
+    )
     assert "P(e<-1) = 0.00" in v.summary()
 
 
@@ -222,7 +225,9 @@ def test_verdict_from_an_estimate() -> None:
     assert v.n == 40
     assert v.level == 0.9
     assert v.sources == ("made up",)
-    assert v.summary().startswith("Backfire for synthetic [estimated] (spending rises as price falls)")
+    assert v.summary().startswith(
+        "Backfire for synthetic [estimated] (spending rises as price falls)"
+    )
     assert "\n" not in v.summary()
 
 
@@ -237,8 +242,11 @@ def test_a_bound_gets_no_class_and_no_probability() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"kind": "bound"}, {"kind": "published", "bound_side": "lower"},
-     {"kind": "bound", "bound_side": "sideways"}],
+    [
+        {"kind": "bound"},
+        {"kind": "published", "bound_side": "lower"},
+        {"kind": "bound", "bound_side": "sideways"},
+    ],
 )
 def test_bound_side_goes_with_a_bound_only(kwargs: dict[str, object]) -> None:
     with pytest.raises(UsageError, match="bound"):

@@ -250,12 +250,13 @@ class PanelElasticityResult:
         for a, b, c, d in cells:
             lines.append(f"{a:<14}{b:>24}  {c:<14}{d:>24}".rstrip())
         lines.append("-" * width)
-        lines += _wrap(
-            "Elasticity:",
+        estimate = (
             f"{self.elasticity:.3f} (s.e. {self.std_error:.3f}), {self.level:.0%} interval "
-            f"[{self.ci_low:.3f}, {self.ci_high:.3f}], P(e < -1) = {self.p_backfire:.3f}",
-            width,
+            f"[{self.ci_low:.3f}, {self.ci_high:.3f}], P(e < -1) = {self.p_backfire:.3f}"
+            if math.isfinite(self.std_error)
+            else "not estimated (no price variation left)"
         )
+        lines += _wrap("Elasticity:", estimate, width)
         if self.verdict == NOT_IDENTIFIED:
             verdict = f"{self.verdict} [{self.kind}]: {self.reason}"
         else:
@@ -351,7 +352,9 @@ def estimate_panel_elasticity(
     # every row in a group of its own, so nothing is left; PanelOLS refuses to fit them.
     nested = _nested(entity, second) or _nested(second, entity)
     within_share = 0.0 if nested else _within_share(log_p, model)
-    fit = None if within_share <= NO_VARIATION else _fit(log_q, log_p, model)
+    if within_share <= NO_VARIATION:
+        within_share = 0.0  # rounding residue of an exact fit, e.g. 3e-31
+    fit = None if within_share == 0.0 else _fit(log_q, log_p, model)
     if fit is None:
         elasticity = std_error = r_squared = math.nan
         n = len(panel)
