@@ -782,6 +782,13 @@ def elasticity(
     analog: Annotated[
         str | None, typer.Option("--analog", help="A shipped historical series instead.")
     ] = None,
+    panel: Annotated[
+        Path | None,
+        typer.Option(
+            "--panel",
+            help="Long CSV with date, model, price, quantity (+ provider): fixed effects.",
+        ),
+    ] = None,
     method: Annotated[
         str, typer.Option(help="ols_hac, bootstrap, first_difference or iv.")
     ] = "ols_hac",
@@ -796,14 +803,29 @@ def elasticity(
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Price elasticity of demand, log Q = a + e log P, with its interval and verdict."""
+    """Price elasticity of demand, log Q = a + e log P, with its interval and verdict.
+
+    --panel fits model (or model x provider) and date fixed effects, with model x date effects
+    when there is a provider column, and withholds the verdict when too little price variation
+    is left after them."""
     from jevons.analogs.analysis import analog_frame
     from jevons.analogs.series import find_analog
     from jevons.demand.elasticity import estimate_elasticity, load_elasticity_csv
 
     _check_format(fmt)
-    if (data is None) == (analog is None):
-        raise UsageError("give exactly one of --data FILE or --analog NAME")
+    if sum(x is not None for x in (data, analog, panel)) != 1:
+        raise UsageError("give exactly one of --data FILE, --analog NAME or --panel FILE")
+    if panel is not None:
+        from jevons.demand.panel import estimate_panel_elasticity
+        from jevons.sources.panel_csv import load_panel_csv
+
+        if method != "ols_hac" or trend or control or instrument:
+            raise UsageError("--panel takes no --method, --trend, --control or --instrument")
+        found = estimate_panel_elasticity(
+            load_panel_csv(panel), level=level, subject=panel.name, sources=(str(panel),)
+        )
+        _emit_result(fmt, found.to_dict(), [found.to_dict()], found.summary())
+        return
     if instrument and method == "ols_hac":
         method = "iv"
     sources: tuple[str, ...]
