@@ -7,8 +7,9 @@ regression holds quality fixed:
     log(blended price) = a + beta * score + sum_t delta_t * D_t + e
 
 over model-price observations, with one dummy per period after the first (statsmodels OLS, or
-WLS with weights; standard errors clustered by model by default; t-based 90% intervals). exp(delta_t) is the price of a fixed quality in
-period t relative to the first period; exp(delta_t - delta_{t-1}) links adjacent periods.
+WLS with weights; standard errors clustered by model by default; t-based 90% intervals).
+exp(delta_t) is the price of a fixed quality in period t relative to the first period;
+exp(delta_t - delta_{t-1}) links adjacent periods.
 
 The average yearly decline is estimated on the same observations with a linear time trend in
 place of the dummies (log price = a + beta * score + g * years + e); the factor is exp(-g), so
