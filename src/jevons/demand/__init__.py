@@ -1,6 +1,7 @@
 """Demand for AI: the price elasticity of demand and the Jevons verdict it implies.
 
 ``estimate_elasticity`` fits constant-elasticity demand to dated prices and quantities;
+``estimate_panel_elasticity`` identifies it from a panel with fixed effects;
 ``classify`` and ``Verdict`` turn an elasticity and its interval into the answer to "when AI gets
 cheaper, does total spending on it rise (backfire) or fall?", since spending rises exactly when
 the elasticity is below -1.
@@ -12,6 +13,7 @@ from jevons.demand.elasticity import (
     estimate_elasticity,
     load_elasticity_csv,
 )
+from jevons.demand.panel import PanelElasticityResult, estimate_panel_elasticity
 from jevons.demand.verdict import (
     KINDS,
     VERDICTS,
@@ -28,9 +30,11 @@ __all__ = [
     "METHODS",
     "VERDICTS",
     "ElasticityResult",
+    "PanelElasticityResult",
     "Verdict",
     "classify",
     "estimate_elasticity",
+    "estimate_panel_elasticity",
     "load_elasticity_csv",
     "make_verdict",
     "p_backfire_normal",
