@@ -72,7 +72,7 @@ class WrightFit:
 
 
 def hac_lags(n: int) -> int:
-    """Newey and West's bandwidth floor(4 (n/100)^(2/9)): 2 lags for 10 to 35 years, 3 above."""
+    """Newey and West's bandwidth floor(4 (n/100)^(2/9)): 2 lags for 5 to 27 years, 3 to 99."""
     return int(4 * (n / 100) ** (2 / 9))  # floor: the value is positive
 
 

@@ -1153,6 +1153,10 @@ def estimate_demand(
         )
     if specification != "auto" and (method is not None or trend):
         raise UsageError("give a specification or a method/trend, not both")
+    if instrument is not None and specification not in ("auto", "iv"):
+        raise UsageError(
+            f"an instrument is only used by the iv specification, not '{specification}'"
+        )
     if not isinstance(data, pd.DataFrame):
         raise InputDataError(f"the data must be a pandas DataFrame, got {type(data).__name__}")
     series = _prepare(data, ())
