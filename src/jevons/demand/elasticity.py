@@ -1050,8 +1050,8 @@ class DemandEstimate:
     (confounded)": on trending series it mixes demand with trends and, on a learning curve,
     with the inverse learning exponent. ``chosen_by`` is ``automatic`` or ``user``.
     ``price_variation_left`` is the share of the price's variation that the specification's
-    trend or drift leaves to estimate from. ``kind`` is ``identified`` for an instrument,
-    ``estimated`` otherwise.
+    trend or drift leaves to estimate from. ``kind`` is ``identified`` for an instrument that
+    is not weak (first-stage F at least 10), ``estimated`` otherwise.
     """
 
     headline: ElasticityResult
@@ -1226,7 +1226,7 @@ def estimate_demand(
         specification=spec,
         specification_reason=reason,
         chosen_by=chosen_by,
-        kind="identified" if spec == "iv" else "estimated",
+        kind=_kind(spec, headline),
         diagnostics=diagnostics,
         price_variation_left=left,
         not_identified=None if problem is None else problem[1],
@@ -1242,6 +1242,13 @@ def _in_date_order(data: pd.DataFrame, values: Sequence[float]) -> FloatArray:
     dates = _parse_dates(data[DATE_COLUMN].tolist(), "the data", lambda i: f"row {i}")
     order = np.argsort(np.array([d.value for d in dates]), kind="stable")
     return array[order]
+
+
+def _kind(spec: str, headline: ElasticityResult) -> str:
+    """``identified`` for an instrument that is not weak (first-stage F at least
+    ``WEAK_INSTRUMENT_F``): its price variation is isolated by design; else ``estimated``."""
+    first_stage = headline.diagnostics.get("first_stage_f", math.nan)
+    return "identified" if spec == "iv" and first_stage >= WEAK_INSTRUMENT_F else "estimated"
 
 
 def _spec_of(method: str, trend: bool) -> str:
