@@ -691,6 +691,7 @@ def test_an_instrument_is_chosen_and_counts_as_identified() -> None:
     assert result.specification == "iv" and result.kind == "identified"
     assert result.headline.method == "iv" and "instrument" in result.specification_reason
     assert result.to_verdict().kind == "identified"
+    assert result.to_verdict().method.startswith("iv (log Q = a + e log P")
     noise = np.random.default_rng(99).normal(size=N)  # unrelated to the price: weak
     weak = synthetic_iv(1, -1.3).assign(noise=noise)
     assert estimate_demand(weak, instrument="noise").kind == "estimated"

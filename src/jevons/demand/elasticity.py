@@ -1093,7 +1093,8 @@ class DemandEstimate:
     def to_verdict(self) -> Verdict:
         """The headline as a ``Verdict`` of this estimate's kind, with the reason for no class."""
         base = verdict_from(self.headline, kind=self.kind)
-        return replace(base, reason=self.not_identified)
+        method = f"{self.specification} ({self.headline.formula}; {self.headline.inference})"
+        return replace(base, reason=self.not_identified, method=method)
 
     def summary(self) -> str:
         lines = [self.headline.summary(), "-" * 78]
