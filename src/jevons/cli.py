@@ -790,8 +790,9 @@ def elasticity(
         ),
     ] = None,
     method: Annotated[
-        str, typer.Option(help="ols_hac, bootstrap, first_difference or iv.")
-    ] = "ols_hac",
+        str | None,
+        typer.Option(help="ols_hac, bootstrap, first_difference or iv (forces it; see --spec)."),
+    ] = None,
     trend: Annotated[bool, typer.Option("--trend", help="Add a linear time trend.")] = False,
     control: Annotated[
         list[str] | None, typer.Option("--control", help="Extra column as a control.")
@@ -802,15 +803,29 @@ def elasticity(
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.90,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     fmt: FormatOpt = "table",
+    spec: Annotated[
+        str,
+        typer.Option(
+            "--spec",
+            help="auto (from unit-root, cointegration and Wright's-law tests), levels, trend, "
+            "first_difference or iv. --method or --trend force the regression instead.",
+        ),
+    ] = "auto",
 ) -> None:
     """Price elasticity of demand, log Q = a + e log P, with its interval and verdict.
 
+    By default the regression is chosen from time-series diagnostics (levels only when
+    cointegrated and the price is not explained by cumulative output), and the levels figure
+    is shown beside it as "levels (confounded)". An optional `cumulative` column feeds the
+    Wright's-law check; without it the running sum of quantity is used (a lower bound).
+
     --panel fits model (or model x provider) and date fixed effects, with model x date effects
     when there is a provider column, and withholds the verdict when too little price variation
-    is left after them."""
+    is left after them.
+    """
     from jevons.analogs.analysis import analog_frame
     from jevons.analogs.series import find_analog
-    from jevons.demand.elasticity import estimate_elasticity, load_elasticity_csv
+    from jevons.demand.elasticity import estimate_demand, load_elasticity_csv
 
     _check_format(fmt)
     if sum(x is not None for x in (data, analog, panel)) != 1:
@@ -819,8 +834,10 @@ def elasticity(
         from jevons.demand.panel import estimate_panel_elasticity
         from jevons.sources.panel_csv import load_panel_csv
 
-        if method != "ols_hac" or trend or control or instrument:
-            raise UsageError("--panel takes no --method, --trend, --control or --instrument")
+        if method is not None or trend or control or instrument or spec != "auto":
+            raise UsageError(
+                "--panel takes no --method, --spec, --trend, --control or --instrument"
+            )
         found = estimate_panel_elasticity(
             load_panel_csv(panel), level=level, subject=panel.name, sources=(str(panel),)
         )
@@ -835,8 +852,9 @@ def elasticity(
     else:
         series = find_analog(analog or "")
         frame, subject, sources = analog_frame(series), series.name, series.source_urls
-    result = estimate_elasticity(
+    result = estimate_demand(
         frame,
+        specification=spec,
         method=method,
         trend=trend,
         controls=control or (),
@@ -910,8 +928,10 @@ def analogs(
         "Years",
         "Price x",
         "Spending x",
-        "e [90% CI]",
+        "e [90% CI] (spec)",
         "Verdict",
+        "Spending x at observed fall (<=10x)",
+        "Levels (confounded)",
         "Price & spending fell",
         "Progress ratio [90%]",
         "Published",
@@ -922,13 +942,22 @@ def analogs(
         spans = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in s.counter_examples)
         if s.spending_fell_end_to_end:
             spans = ("END TO END; " + spans) if spans else "END TO END"
+        spec_name = r.demand.specification if r.demand else "arc"
+        ci = f" [{v.ci_low:.2f}, {v.ci_high:.2f}]" if v.classified or r.demand else ""
+        observed = "—"
+        if r.spending_factor_observed is not None and r.price_fall_observed is not None:
+            fall = min(r.price_fall_observed, 10.0)
+            observed = f"{r.spending_factor_observed:.3g} (at {fall:.3g}x)"
         table.add_row(
             escape(r.subject),
             f"{s.first_year}-{s.last_year}",
             f"{s.price_ratio:.3g}",
             f"{s.spending_ratio:.3g}",
-            escape(f"{v.elasticity:.2f} [{v.ci_low:.2f}, {v.ci_high:.2f}]"),
-            v.verdict.replace("_", " "),
+            escape(f"{v.elasticity:.2f}{ci} ({spec_name})"),
+            v.verdict.replace("_", " ")
+            + (" (supply curve, not demand)" if "supply curve" in (v.reason or "") else ""),
+            escape(observed),
+            f"{r.levels.elasticity:.2f}" if r.levels else "—",
             escape(spans or "—"),
             escape(
                 f"{w.progress_ratio:.2f} [{w.progress_ratio_low:.2f}, {w.progress_ratio_high:.2f}]"
@@ -940,11 +969,15 @@ def analogs(
     out.print(table)
     out.print(
         "Identification: on an experience curve the price falls partly because output "
-        "grows (Wright's law), so e mixes the demand response with learning. The "
+        "grows (Wright's law), so a levels regression of quantity on price returns about the "
+        "inverse learning exponent whatever demand does. Each headline uses the specification "
+        "its diagnostics choose (first differences, a trend, or levels only when cointegrated "
+        "and not a learning curve); the levels figure is shown as 'levels (confounded)'. The "
         "progress ratio is the price multiplier per doubling of cumulative output.",
         markup=False,
         highlight=False,
     )
+    out.print(result.backfire_sentence(), markup=False, highlight=False)
     names = [r.subject for r in result.counter_examples]
     out.print(
         f"Counter-examples to 'a falling cost never lowered total spending' "

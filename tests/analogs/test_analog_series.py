@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
 
 from jevons.analogs import (
     FRAME_COLUMNS,
+    NOT_ONE_GOOD,
     PCDB_COVERED_BY_FILE,
     PCDB_NOT_PRICES,
     AnalogSeries,
+    display_name,
     excluded_pcdb,
     find_analog,
     load_analogs,
+    one_good_problem,
     slugify,
 )
 from jevons.errors import InputDataError
@@ -228,3 +232,47 @@ def test_frame_is_not_shared_by_to_frame(analogs: tuple[AnalogSeries, ...]) -> N
     copy.loc[:, "price"] = 0.0
     assert isinstance(copy, pd.DataFrame)
     assert (s.frame["price"] > 0).all()
+
+
+def test_pcdb_names_are_readable(analogs: tuple[AnalogSeries, ...]) -> None:
+    names = {s.key: s.name for s in analogs}
+    assert names["carbonblack"] == "Carbon black"
+    assert names["titaniumdioxide"] == "Titanium dioxide"
+    assert names["ccgt_electricity"] == "CCGT Electricity"  # already readable: unchanged
+    assert "Fotovoltaica" in names["fotovoltaica"] and "Photovoltaics" in names["fotovoltaica"]
+    for s in analogs:
+        assert not re.match(r"^[A-Z][a-z]+[A-Z]", s.name), s.name  # no CamelCase codes left
+        if s.dataset == "pcdb":
+            assert s.source_name and s.source_name in s.source_titles[0]
+    # The source's own name still finds the series, and the key is unchanged.
+    assert find_analog("CarbonBlack", analogs).key == "carbonblack"
+    assert find_analog("Carbon black", analogs).key == "carbonblack"
+    assert display_name("SomeNewThing") == "Some new thing"
+    assert display_name("Plain Name (US)") == "Plain Name (US)"
+
+
+def test_one_good_rule_finds_exactly_the_listed_series(analogs: tuple[AnalogSeries, ...]) -> None:
+    # The rule alone (an empty key bypasses the list) flags the listed series and no other.
+    by_rule = {s.key for s in analogs if one_good_problem("", s.price_unit, s.quantity_unit)}
+    assert by_rule == set(NOT_ONE_GOOD) == {"ethanol_2", "fotovoltaica"}
+    assert one_good_problem("x", "USD per kWh", "Yearly Production (TWh)") is None
+    assert one_good_problem("x", "Price (USD/lbs)", "Yearly Production (Mil. lbs)") is None
+    why = one_good_problem("x", "Price (USD/Gallon)", "Yearly Capacity (MW)")
+    assert why is not None and "volume" in why and "power" in why
+
+
+def test_series_are_parsed_once_per_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jevons.analogs.series as series_module
+
+    first = load_analogs()
+    assert load_analogs() is first  # cached: the published lookups no longer re-parse
+
+    def refuse() -> list[AnalogSeries]:
+        raise AssertionError("re-parsed")
+
+    monkeypatch.setattr(series_module, "_load_pcdb", refuse)
+    assert load_analogs() is first
+    # A different manifest digest (changed shipped data) is parsed afresh.
+    monkeypatch.setattr(series_module, "manifest_digest", lambda: "another digest")
+    with pytest.raises(AssertionError, match="re-parsed"):
+        load_analogs()

@@ -30,6 +30,8 @@ from linearmodels.iv import IV2SLS
 from scipy import stats
 
 from jevons.demand import METHODS, ElasticityResult, estimate_elasticity, load_elasticity_csv
+from jevons.demand.elasticity import estimate_demand
+from jevons.demand.verdict import VERDICTS as VERDICT_CLASSES
 from jevons.errors import InputDataError, UsageError
 
 N = 80
@@ -588,3 +590,202 @@ def test_load_elasticity_csv_missing_file(tmp_path: Path) -> None:
 def test_load_accepts_thousands_separators(tmp_path: Path) -> None:
     frame = load_elasticity_csv(_write(tmp_path, 'date,price,quantity\n2020,1.5,"1,200,000"\n'))
     assert frame["quantity"].tolist() == [1_200_000.0]
+
+
+# --------------------------------------------------------------------------------------------
+# The specification choice: no spurious or reversed regressions (issue 9, item 5)
+
+
+def wright_series(seed: int, *, n: int = 30, pr: float = 0.8, growth: float = 0.25) -> pd.DataFrame:
+    """Quantity grows on its own (a random walk with drift); the price follows Wright's law in
+    the running sum of quantity, with noise, and does NOT respond to anything else. Demand has
+    no price response at all: the true elasticity is 0."""
+    rng = np.random.default_rng(seed)
+    log_q = math.log(10.0) + np.cumsum(rng.normal(growth, 0.1, n))
+    q = np.exp(log_q)
+    cumulative = 50.0 + np.concatenate([[0.0], np.cumsum(q)[:-1]])
+    log_p = math.log(100.0) + math.log2(pr) * np.log(cumulative) + rng.normal(0.0, 0.05, n)
+    return pd.DataFrame(
+        {"date": [str(1980 + i) for i in range(n)], "price": np.exp(log_p), "quantity": q}
+    )
+
+
+def exogenous_walk(seed: int, elasticity: float, *, n: int = 60) -> pd.DataFrame:
+    """log P a random walk with a downward drift, independent of demand; log Q = 2 + 0.03 t +
+    e log P + u with u an AR(1): a true price response plus demand growth of its own."""
+    rng = np.random.default_rng(seed)
+    log_p = np.cumsum(rng.normal(-0.05, 0.1, n))
+    u = _ar1(rng, n, 0.3, 0.1)
+    return _frame(log_p, 2.0 + 0.03 * np.arange(n) + elasticity * log_p + u)
+
+
+def test_learning_curve_with_no_price_response_is_not_backfire() -> None:
+    """Rule (a): the levels slope is about 1/b = -3.1 (backfire); the chosen spec is not."""
+    for seed in range(20):
+        result = estimate_demand(wright_series(seed))
+        assert result.levels is not None
+        assert result.levels.verdict == "backfire", seed  # what the old default said
+        assert result.levels.elasticity == pytest.approx(1 / math.log2(0.8), abs=0.4)
+        assert result.diagnostics.wright.explains_price, seed
+        assert result.specification in ("first_difference", "trend"), seed
+        assert result.verdict != "backfire", seed
+        assert result.headline.ci_high > -1, seed
+        assert "Wright's law" in result.specification_reason
+
+
+@pytest.mark.parametrize("elasticity", ELASTICITIES)
+def test_true_response_with_exogenous_random_walk_price_is_recovered(elasticity: float) -> None:
+    """Rule (b): the chosen spec recovers e (the levels regression, fooled by the two trends,
+    does not)."""
+    results = [estimate_demand(exogenous_walk(s, elasticity)) for s in range(100)]
+    coverage = np.mean([_covers(r.headline, elasticity) for r in results])
+    error = np.mean([r.headline.elasticity for r in results]) - elasticity
+    levels_error = np.mean([abs(r.levels.elasticity - elasticity) for r in results if r.levels])
+    assert abs(error) < 0.05
+    assert 0.78 <= coverage <= 0.97, f"coverage {coverage:.2f}"
+    assert levels_error > 0.3
+    assert all(r.specification != "levels" for r in results)
+
+
+@pytest.mark.parametrize("elasticity", ELASTICITIES)
+def test_stationary_series_keep_the_levels_regression(elasticity: float) -> None:
+    """Rule (c): on stationary data the choice is levels, with the ols_hac coverage band."""
+    results = [estimate_demand(synthetic(s, elasticity)) for s in SEEDS]
+    share_levels = np.mean([r.specification == "levels" for r in results])
+    coverage = np.mean([_covers(r.headline, elasticity) for r in results])
+    assert share_levels >= 0.95
+    assert 0.78 <= coverage <= 0.97
+    assert abs(np.mean([r.headline.elasticity for r in results]) - elasticity) < 0.02
+    chosen = next(r for r in results if r.specification == "levels")
+    assert chosen.headline == chosen.levels  # the same regression, nothing confounds it
+    assert "stationary" in chosen.specification_reason
+
+
+def test_explicit_method_or_trend_is_exactly_the_old_estimate() -> None:
+    data = wright_series(0)
+    for method, trend in (("ols_hac", False), ("ols_hac", True), ("first_difference", False)):
+        forced = estimate_demand(data, method=method, trend=trend)
+        assert forced.headline == estimate_elasticity(data, method=method, trend=trend)
+        assert forced.chosen_by == "user" and forced.not_identified is None
+        assert "the diagnostics would choose first_difference" in forced.specification_reason
+    assert estimate_demand(data, method="ols_hac").verdict == "backfire"  # as before, if forced
+    by_name = estimate_demand(data, specification="trend")
+    assert by_name.headline == estimate_elasticity(data, trend=True)
+    assert by_name.specification == "trend" and by_name.chosen_by == "user"
+
+
+def test_specification_errors() -> None:
+    data = wright_series(0)
+    with pytest.raises(UsageError, match="unknown specification"):
+        estimate_demand(data, specification="magic")
+    with pytest.raises(UsageError, match="not both"):
+        estimate_demand(data, specification="levels", method="bootstrap")
+    with pytest.raises(UsageError, match="one value per row"):
+        estimate_demand(data, cumulative=[1.0, 2.0])
+    with pytest.raises(UsageError, match="only used by the iv specification"):
+        estimate_demand(synthetic_iv(0, -1.0), specification="levels", instrument="cost")
+
+
+def test_an_instrument_is_chosen_and_counts_as_identified() -> None:
+    result = estimate_demand(synthetic_iv(0, -1.3), instrument="cost")
+    assert result.specification == "iv" and result.kind == "identified"
+    assert result.headline.method == "iv" and "instrument" in result.specification_reason
+    assert result.to_verdict().kind == "identified"
+    assert result.to_verdict().method.startswith("iv (log Q = a + e log P")
+    noise = np.random.default_rng(99).normal(size=N)  # unrelated to the price: weak
+    weak = synthetic_iv(1, -1.3).assign(noise=noise)
+    assert estimate_demand(weak, instrument="noise").kind == "estimated"
+
+
+def test_short_series_use_first_differences_and_say_why() -> None:
+    result = estimate_demand(wright_series(1, n=8))
+    assert result.diagnostics.log_price.conclusion == "too_short"
+    assert result.diagnostics.cointegration.cointegrated is None
+    assert result.specification == "first_difference"
+    assert "too short to test" in result.specification_reason
+
+
+def test_a_price_that_only_follows_its_trend_is_not_identified() -> None:
+    t = np.arange(30)
+    rng = np.random.default_rng(0)
+    data = _frame(-0.1 * t + rng.normal(0, 0.002, 30), 0.2 * t + rng.normal(0, 0.05, 30))
+    forced = estimate_demand(data, specification="trend")
+    assert forced.verdict in VERDICT_CLASSES  # a forced specification keeps its class
+    auto = estimate_demand(data)
+    assert auto.price_variation_left < 0.05
+    assert auto.verdict == "not_identified" and auto.not_identified_code == "no_price_variation"
+    assert "variation" in (auto.not_identified or "")
+
+
+def test_a_positive_slope_is_a_supply_curve_not_demand() -> None:
+    rng = np.random.default_rng(4)
+    log_p = _ar1(rng, 60, 0.5, 0.3)
+    result = estimate_demand(_frame(log_p, 2.0 + 0.8 * log_p + _ar1(rng, 60, 0.3, 0.1)))
+    assert result.headline.elasticity > 0
+    assert result.verdict == "not_identified" and result.not_identified_code == "supply_curve"
+    verdict = result.to_verdict()
+    assert not verdict.classified and "supply" in (verdict.reason or "")
+
+
+def test_cumulative_column_replaces_the_lower_bound() -> None:
+    data = wright_series(2)
+    bound = estimate_demand(data).diagnostics.wright
+    assert bound.cumulative_is_lower_bound and "lower bound" in bound.note
+    with_column = data.assign(
+        cumulative=50.0 + np.concatenate([[0.0], np.cumsum(data["quantity"])[:-1]])
+    )
+    exact = estimate_demand(with_column).diagnostics.wright
+    assert not exact.cumulative_is_lower_bound
+    assert exact.slope == pytest.approx(math.log2(0.8), abs=0.05)
+    shuffled = with_column.iloc[::-1]  # rows in any order: cumulative is sorted with them
+    assert estimate_demand(shuffled).diagnostics.wright.slope == pytest.approx(exact.slope)
+
+
+def test_demand_estimate_outputs() -> None:
+    result = estimate_demand(wright_series(3), subject="learning")
+    record = result.to_dict()
+    json.dumps(record)
+    assert {"elasticity", "ci_low", "ci_high", "n", "method", "p_backfire", "verdict"} <= set(
+        record
+    )
+    assert record["kind"] == "estimated" and record["levels_label"] == "levels (confounded)"
+    assert record["specification"] == result.specification
+    assert record["levels_elasticity"] == pytest.approx(result.levels.elasticity)  # type: ignore[union-attr]
+    assert set(record["diagnostics_ts"]) == {
+        "n",
+        "alpha",
+        "log_price",
+        "log_quantity",
+        "cointegration",
+        "wright",
+    }
+    text = result.summary()
+    assert "levels (confounded)" in text and "Spec:" in text and "Wright's law" in text
+
+
+def test_cli_elasticity_chooses_the_spec_and_keeps_method_backward_compatible(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from jevons.cli import app
+
+    path = tmp_path / "learning.csv"
+    wright_series(5).to_csv(path, index=False)
+    runner = CliRunner()
+    auto = runner.invoke(app, ["elasticity", "--data", str(path), "-f", "json"])
+    assert auto.exit_code == 0, auto.stderr
+    record = json.loads(auto.stdout)
+    assert record["verdict"] != "backfire" and record["levels_verdict"] == "backfire"
+    assert record["specification"] in ("first_difference", "trend")
+    forced = runner.invoke(
+        app, ["elasticity", "--data", str(path), "--method", "ols_hac", "-f", "json"]
+    )
+    assert json.loads(forced.stdout)["verdict"] == "backfire"
+    assert json.loads(forced.stdout)["specification_chosen_by"] == "user"
+    named = runner.invoke(
+        app, ["elasticity", "--data", str(path), "--spec", "levels", "-f", "json"]
+    )
+    assert json.loads(named.stdout)["specification"] == "levels"
+    bad = runner.invoke(app, ["elasticity", "--data", str(path), "--spec", "nope"])
+    assert bad.exit_code != 0 and "unknown specification" in bad.stderr

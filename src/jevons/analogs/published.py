@@ -10,6 +10,7 @@ than it is.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -19,7 +20,7 @@ import pandas as pd
 
 from jevons.analogs.series import AnalogSeries, load_analogs
 from jevons.errors import InputDataError
-from jevons.sources.shipped import read_rows
+from jevons.sources.shipped import manifest_digest, read_rows
 
 DATASET = "known_elasticities"
 KINDS = ("price_elasticity", "rebound_percent")
@@ -87,7 +88,17 @@ class PublishedEstimate:
 
 
 def published_estimates() -> tuple[PublishedEstimate, ...]:
-    """Every row of the shipped known_elasticities.csv, in file order."""
+    """Every row of the shipped known_elasticities.csv, in file order.
+
+    Parsed once per process (keyed on the shipped manifest's digest, as ``load_analogs``):
+    ``published_for`` asks for it once per analog series.
+    """
+    return _published_cached(manifest_digest())
+
+
+@functools.cache
+def _published_cached(digest: str) -> tuple[PublishedEstimate, ...]:
+    del digest  # only keys the cache
     out: list[PublishedEstimate] = []
     for i, row in enumerate(read_rows(DATASET), start=2):
         kind = str(row["kind"]).strip()
@@ -134,7 +145,11 @@ def estimates_by_analog(
 
 
 def published_for(key: str) -> tuple[PublishedEstimate, ...]:
-    """The published rows for one analog key; an unknown key is an error, not an empty tuple."""
+    """The published rows for one analog key; an unknown key is an error, not an empty tuple.
+
+    Cheap to call per series: the analog series and the published rows are parsed once per
+    process (see ``load_analogs``), so this no longer re-reads the shipped files each time.
+    """
     mapping = estimates_by_analog()
     if key not in mapping:
         raise InputDataError(f"no analog series '{key}'; known keys: {', '.join(mapping)}")

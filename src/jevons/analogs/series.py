@@ -17,6 +17,7 @@ Two kinds of shipped file feed this module:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from jevons.errors import InputDataError
-from jevons.sources.shipped import read_rows
+from jevons.sources.shipped import manifest_digest, read_rows
 
 Record: TypeAlias = dict[str, Any]
 
@@ -103,6 +104,98 @@ OVERLAPPING_GROUPS: tuple[tuple[str, ...], ...] = (
     ("aluminum", "primary_aluminum"),
     ("ethanol_brazil", "ethanol_2"),
 )
+
+#: Readable names for pcdb series whose source name is a code, CamelCase or a bare number
+#: suffix. The key stays the slug of the source name, so old names still find the series.
+PCDB_DISPLAY_NAMES = {
+    "CarbonBlack": "Carbon black",
+    "CarbonDisulfide": "Carbon disulfide",
+    "IsopropylAlcohol": "Isopropyl alcohol",
+    "SodiumHydrosulfite": "Sodium hydrosulfite",
+    "TitaniumDioxide": "Titanium dioxide",
+    "Fotovoltaica": "Photovoltaics (pcdb 'Fotovoltaica': USD/kWh against MW)",
+    "Ethanol 2": "Ethanol (pcdb 'Ethanol 2': USD/gallon against MW of capacity)",
+    "Ethylene 2": "Ethylene (pcdb 'Ethylene 2')",
+    "Photovoltaics": "Photovoltaic modules (pcdb, USD/Wp)",
+    "Photovoltaics 2": "Photovoltaic electricity (pcdb 'Photovoltaics 2', USD/kWh)",
+    "Photovoltaics 4": "Photovoltaic capacity (pcdb 'Photovoltaics 4', USD/W)",
+    "Wind Turbine (Denmark)": "Wind turbines (Denmark)",
+    "Wind Turbine 2 (Germany)": "Wind turbines (Germany)",
+    "Ford Model-T": "Ford Model T",
+    "Low Density Polyethylene": "Low-density polyethylene",
+    "Free Standing Gas Range": "Free-standing gas ranges",
+    "Electric Range": "Electric ranges",
+    "Nuclear Power (OECD)": "Nuclear power plants (OECD)",
+}
+
+#: Series whose price and quantity are not the price and quantity of one good, so price x
+#: quantity is not spending on anything and quantity on price is not a demand curve. The rule
+#: in ``one_good_problem`` (the price's "per" unit and the quantity measure different things:
+#: energy, power or capacity, volume, mass, data) finds both; the list states why in words.
+NOT_ONE_GOOD = {
+    "ethanol_2": (
+        "the price is per gallon of ethanol but the quantity is installed production capacity "
+        "in MW: not the price and quantity of one good"
+    ),
+    "fotovoltaica": (
+        "the cost is per kWh of electricity but the quantity is capacity in MW (and the cost's "
+        "values look like USD per watt): not the price and quantity of one good"
+    ),
+}
+
+_DIMENSIONS = (
+    ("energy", re.compile(r"\b[kmgt]?wh\b|kilowatt[- ]hours?|\bgj\b|\bbtu\b")),
+    ("power", re.compile(r"\b[kmg]?wp?\b|\bwatts?\b|watt-peak")),
+    ("volume", re.compile(r"\bgallons?\b|\blit(?:re|er)s?\b|\bbarrels?\b")),
+    ("mass", re.compile(r"\blbs?\b|\bpounds?\b|\btons?\b|\bkg\b|\btonnes?\b")),
+    ("data", re.compile(r"\bm?bits?\b|\b[kmgt]?bytes?\b|\bmegabytes?\b|\bterabytes?\b")),
+)
+_PER_UNIT = re.compile(r"(?:\bper\b|/)\s*(?P<unit>[^)]*)")
+
+
+def _dimensions(text: str) -> set[str]:
+    found: set[str] = set()
+    rest = text.lower()
+    for name, pattern in _DIMENSIONS:
+        if pattern.search(rest):
+            found.add(name)
+            rest = pattern.sub(" ", rest)
+    return found
+
+
+def one_good_problem(key: str, price_unit: str, quantity_unit: str) -> str | None:
+    """Why price and quantity are not of one good, or None when nothing says they are not.
+
+    The rule: the unit the price is quoted per (after "per" or "/") and the quantity's unit
+    each name a physical dimension (energy, power or capacity, volume, mass, data); when both do
+    and the dimensions differ, the two series measure different things. ``NOT_ONE_GOOD`` lists
+    the shipped series it catches, with the reason in words.
+    """
+    if key in NOT_ONE_GOOD:
+        return NOT_ONE_GOOD[key]
+    per = _PER_UNIT.search(price_unit)
+    if per is None:
+        return None
+    price_dims = _dimensions(per["unit"])
+    quantity_dims = _dimensions(quantity_unit)
+    if price_dims and quantity_dims and not price_dims & quantity_dims:
+        return (
+            f"the price is per {'/'.join(sorted(price_dims))} ({price_unit}) but the quantity "
+            f"is {'/'.join(sorted(quantity_dims))} ({quantity_unit}): not the price and "
+            "quantity of one good"
+        )
+    return None
+
+
+def display_name(technology: str) -> str:
+    """A readable name for a pcdb technology: the table above, or CamelCase split into words."""
+    if technology in PCDB_DISPLAY_NAMES:
+        return PCDB_DISPLAY_NAMES[technology]
+    if " " not in technology and re.search(r"[a-z][A-Z]", technology):
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", technology).split()
+        return " ".join([words[0], *(w.lower() for w in words[1:])])
+    return technology
+
 
 _PCDB_REGION = "not stated in source file (pcdb)"
 _REGION_IN_NAME = re.compile(r"\(([^)]*)\)\s*$")
@@ -212,6 +305,8 @@ class AnalogSeries:
     ``has_both`` marks years with price and quantity; ``quantity_derived`` marks quantities that
     were computed rather than read (differences of cumulative totals, an index built from a
     ratio); ``cumulative_lower_bound`` marks cumulatives that are running sums inside the data.
+    ``source_name`` is the name in the source when ``name`` was made readable (pcdb codes).
+    Loaded series are cached and shared: treat ``frame`` as read-only (``to_frame`` copies).
     """
 
     key: str
@@ -225,6 +320,7 @@ class AnalogSeries:
     source_titles: tuple[str, ...]
     caveats: tuple[str, ...]
     frame: pd.DataFrame = field(compare=False, repr=False)
+    source_name: str = ""
 
     def __post_init__(self) -> None:
         missing = [c for c in FRAME_COLUMNS if c not in self.frame.columns]
@@ -564,7 +660,7 @@ def _load_pcdb() -> list[AnalogSeries]:
         out.append(
             AnalogSeries(
                 key=key,
-                name=technology,
+                name=display_name(technology),
                 dataset=PCDB_DATASET,
                 price_unit=price_unit,
                 quantity_unit=quantity_unit,
@@ -576,6 +672,7 @@ def _load_pcdb() -> list[AnalogSeries]:
                 source_titles=(f"{PCDB_SOURCE_TITLE}, series '{technology}'",),
                 caveats=tuple(_pcdb_caveats(technology, price_unit, frame)),
                 frame=_order(frame),
+                source_name=technology,
             )
         )
     return out
@@ -591,7 +688,19 @@ def load_analogs(include_pcdb: bool = True) -> tuple[AnalogSeries, ...]:
     A pcdb technology is loaded when it has at least :data:`MIN_PCDB_YEARS` years with both a
     price and a quantity, unless a per-technology file already covers it
     (:data:`PCDB_COVERED_BY_FILE`) or its "cost" is not a price (:data:`PCDB_NOT_PRICES`).
+
+    Parsing the shipped files takes a fifth of a second and every analysis, lookup and published
+    match needs the series, so they are parsed once per process and shared. The cache is keyed
+    on the digest of the shipped manifest, which records every file's sha256: a changed file
+    (which would be refused anyway) can never be served from a stale parse.
     """
+    return _load_analogs_cached(manifest_digest(), include_pcdb)
+
+
+@functools.cache
+def _load_analogs_cached(digest: str, include_pcdb: bool) -> tuple[AnalogSeries, ...]:
+    """``load_analogs`` for one manifest digest (the argument only keys the cache)."""
+    del digest
     series = [_load_file(spec) for spec in _FILES]
     if include_pcdb:
         series += _load_pcdb()
@@ -618,6 +727,7 @@ def load_analogs(include_pcdb: bool = True) -> tuple[AnalogSeries, ...]:
                 source_titles=s.source_titles,
                 caveats=(*s.caveats, overlap),
                 frame=s.frame,
+                source_name=s.source_name,
             )
         )
     return tuple(out)
@@ -653,7 +763,7 @@ def find_analog(key_or_name: str, series: Sequence[AnalogSeries] | None = None) 
     pool = load_analogs() if series is None else tuple(series)
     wanted = slugify(key_or_name)
     for s in pool:
-        if wanted and wanted in (s.key, slugify(s.name)):
+        if wanted and wanted in (s.key, slugify(s.name), slugify(s.source_name)):
             return s
     excluded = {slugify(tech): (tech, why) for tech, why in excluded_pcdb().items()}
     if wanted in excluded:

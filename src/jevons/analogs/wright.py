@@ -9,7 +9,9 @@ feedback:
 
 The progress ratio PR = 2^b is the price multiplier per doubling of cumulative output
 (PR = 0.8 means each doubling cuts the price by 20%); the learning rate is 1 - PR. The 90%
-interval of PR comes from the 90% t-interval of the OLS slope.
+interval of PR comes from the 90% t-interval of the OLS slope with Newey-West (HAC) standard
+errors: the residuals of a learning curve are deviations that persist for years (a price war, a
+shortage), and plain OLS errors, which assume independent years, make the interval too narrow.
 
 Where the source gives no cumulative column (the pcdb.csv series) the cumulative is a running
 sum inside the data and so a lower bound; the fit says so in ``cumulative_is_lower_bound``.
@@ -22,7 +24,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-import statsmodels.api as sm  # type: ignore[import-untyped]
+from statsmodels.regression.linear_model import OLS  # type: ignore[import-untyped]
+from statsmodels.tools.tools import add_constant  # type: ignore[import-untyped]
 
 from jevons.analogs.series import AnalogSeries
 from jevons.errors import UsageError
@@ -52,6 +55,7 @@ class WrightFit:
     r_squared: float
     cumulative_is_lower_bound: bool
     confidence: float = CONFIDENCE
+    hac_lags: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -62,8 +66,14 @@ class WrightFit:
             f"{self.key}: progress ratio {self.progress_ratio:.3f} "
             f"[{self.progress_ratio_low:.3f}, {self.progress_ratio_high:.3f}] "
             f"({self.confidence:.0%} interval), learning rate {self.learning_rate:.1%}, "
-            f"n={self.n} ({self.first_year}-{self.last_year}), R2={self.r_squared:.2f}{bound}"
+            f"n={self.n} ({self.first_year}-{self.last_year}), R2={self.r_squared:.2f}, "
+            f"Newey-West errors ({self.hac_lags} lags){bound}"
         )
+
+
+def hac_lags(n: int) -> int:
+    """Newey and West's bandwidth floor(4 (n/100)^(2/9)): 2 lags for 5 to 27 years, 3 to 99."""
+    return int(4 * (n / 100) ** (2 / 9))  # floor: the value is positive
 
 
 def _usable(series: AnalogSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -108,9 +118,10 @@ def fit_wright(series: AnalogSeries, *, min_points: int = MIN_POINTS) -> WrightF
     if wright_skip_reason(series, min_points=min_points) is not None:
         return None
     years, price, cumulative, lower_bound = _usable(series)
-    x = sm.add_constant(np.log10(cumulative))
+    x = add_constant(np.log10(cumulative))
     y = np.log10(price)
-    result = sm.OLS(y, x).fit()
+    lags = hac_lags(len(y))
+    result = OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
     intercept, slope = (float(v) for v in np.asarray(result.params))
     bounds = np.asarray(result.conf_int(alpha=1.0 - CONFIDENCE))
     slope_low, slope_high = float(bounds[1, 0]), float(bounds[1, 1])
@@ -136,4 +147,5 @@ def fit_wright(series: AnalogSeries, *, min_points: int = MIN_POINTS) -> WrightF
         learning_rate_high=1.0 - pr_low,
         r_squared=r_squared,
         cumulative_is_lower_bound=lower_bound,
+        hac_lags=lags,
     )
