@@ -747,9 +747,12 @@ def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
             return "—" if v is None else f"{v:.2f}"
 
         unclassified = r["verdict"] in ("no_interval", "not_identified")
+        observed: float | None = r.get("spending_factor_observed")
         factor = (
             "—"
-            if r["spending_factor_10x"] is None or unclassified
+            if unclassified or (r["spending_factor_10x"] is None and observed is None)
+            else f"{fmt_number(observed or 0.0)} (at {fmt_number(r['price_fall_observed'])}x)"
+            if r["spending_factor_10x"] is None
             else f"<= {fmt_number(r['spending_factor_10x'])}"
             if r["verdict"] == "bound_only"
             else (
@@ -895,11 +898,13 @@ def verdict(
     out.print()
     out.print(
         _verdict_table(
-            "Historical technologies (log Q on log P, OLS with HAC errors)",
+            "Historical technologies (specification chosen by unit-root, cointegration and "
+            "Wright's-law diagnostics; 10x factor at most the observed fall)",
             [r.to_dict() for r in result.analogs.results],
         )
     )
     n_counter = len(result.analogs.counter_examples)
+    out.print(result.analogs.backfire_sentence(), markup=False, highlight=False)
     out.print(
         f"{n_counter} of {len(result.analogs.results)} technologies had years when the "
         "price fell and total spending fell too (`jevons analogs` lists them).",

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from markupsafe import Markup, escape
 
+from jevons.analogs.analysis import AnalogResult
 from jevons.analogs.published import PublishedEstimate, published_estimates
 from jevons.capex.bases import BASIS_DEFINITIONS
 from jevons.capex.guidance import guidance
@@ -144,6 +145,26 @@ def _spending_cell(v: Verdict) -> str:
         f"{fmt_number(v.spending_factor_10x)} "
         f"[{fmt_number(v.spending_factor_10x_low)}, {fmt_number(v.spending_factor_10x_high)}]"
     )
+
+
+def _analog_row(r: AnalogResult) -> Row:
+    """An analog's row: as any reading, but the spending factor is for the fall the data saw
+    when that was less than 10x."""
+    row = _verdict_row(r.verdict)
+    fall = r.price_fall_observed
+    if (
+        r.verdict.classified
+        and r.spending_factor_observed is not None
+        and fall is not None
+        and fall < 10
+    ):
+        cells = list(row.cells)
+        cells[-1] = (
+            f"{fmt_number(r.spending_factor_observed)} "
+            f"(for the {fmt_number(fall)}x fall the data saw)"
+        )
+        return Row(tuple(cells), css=row.css)
+    return row
 
 
 def _verdict_row(v: Verdict) -> Row:
@@ -650,7 +671,7 @@ def elasticities_section(ctx: Context) -> Section:
     ours = {p: r.verdict for r in analogs.results for p in r.published}
     by_subject = {r.subject: r.published for r in analogs.results}
     rows = [_verdict_row(v) for v in result.ai.readings]
-    rows += [_verdict_row(r.verdict) for r in analogs.results]
+    rows += [_analog_row(r) for r in analogs.results]
     analog_sets = sorted({r.series.dataset for r in analogs.results})
     blocks: list[Block] = [
         Paragraph(
@@ -662,9 +683,13 @@ def elasticities_section(ctx: Context) -> Section:
                 "root, cointegration and Wright's-law diagnostics), or <em>bound</em> (an "
                 "accounting limit, never a class). AI has no price-quantity series of its own; "
                 "its readings are the published panel estimates and two bounds. "
-                "{n} of {total} technologies had years in which the price fell and spending "
-                "fell too."
-            ).format(n=len(analogs.counter_examples), total=len(analogs.results))
+                "{backfire} {n} of {total} technologies had years in which the price fell and "
+                "spending fell too."
+            ).format(
+                backfire=analogs.backfire_sentence(),
+                n=len(analogs.counter_examples),
+                total=len(analogs.results),
+            )
         ),
         Table(
             "table-elasticities",
@@ -676,7 +701,7 @@ def elasticities_section(ctx: Context) -> Section:
                 "Interval",
                 "P(e < -1)",
                 "Verdict",
-                "Spending after a 10x price fall (x)",
+                "Spending after a 10x price fall (x), or the smaller fall the data saw",
             ),
             tuple(rows),
             ctx.caption(
