@@ -99,6 +99,23 @@ DATASETS = {
         "description": "Capex plans announced by the companies (Jan 2025 - Jul 2026), "
         "with speaker, quote and source.",
     },
+    "cloud_revenue": {
+        "file": "cloud_revenue.csv",
+        "origin": CAPEX_ORIGIN.format(name="cloud_revenue.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "Quarterly cloud revenue per company and segment (AWS, Google Cloud, "
+        "Microsoft Intelligent Cloud and Microsoft Cloud, Oracle cloud), calendar quarters "
+        "2022Q1-2026Q1, each row with its source.",
+    },
+    "backlog": {
+        "file": "backlog.csv",
+        "origin": CAPEX_ORIGIN.format(name="backlog.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "Quarterly cloud backlog / remaining performance obligations per "
+        "company (with gaps), calendar quarters 2022Q1-2026Q1, each row with its source.",
+    },
     "llm_prices": {
         "file": "ai/llm_prices.csv",
         "origin": AI_ORIGIN.format(name="llm_prices.csv"),
