@@ -19,7 +19,7 @@ from jevons.capex.guidance import guidance
 from jevons.errors import InputDataError
 from jevons.simulate.calibrate import Calibration, calibrate, forecast_start
 from jevons.simulate.derived import resolve
-from jevons.simulate.engine import run_stream
+from jevons.simulate.engine import run, run_stream
 from jevons.simulate.history import HYPERSCALERS, quarter_index, quarter_label, total_capex
 from jevons.simulate.scenarios import load_scenario
 
@@ -174,3 +174,25 @@ def backtest(cutoff: date, *, paths: int = 5_000, seed: int = 0) -> BacktestResu
     return BacktestResult(
         cutoff, tuple(quarters), tuple(float(v) for v in actual), scores, cal, paths, seed
     )
+
+
+def simulator_paths(
+    cutoff: date, *, paths: int = 2_000, seed: int = 0
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The simulator's forecast paths of total capex for the four quarters after ``cutoff``
+    (shape (paths, 4)), calibrated on data up to ``cutoff`` exactly as :func:`backtest` does,
+    so that a rolling backtest can score the whole distribution (CRPS), not three quantiles."""
+    cal = calibrate(until=cutoff)
+    start, params = forecast_start(cal)
+    first = quarter_index(start)
+    quarters = tuple(quarter_label(first + k) for k in range(HORIZON))
+    scenario = load_scenario(UNCERTAINTY_SCENARIO)
+    sampled = scenario.sample(paths, seed)
+    drawn = {
+        k: v
+        for k, v in sampled.items()
+        if k in scenario.parameters and k not in (*STATE, *CALIBRATED)
+    }
+    engine_params = resolve({**params, **drawn}, frozenset())
+    out = run(engine_params, HORIZON + 1, paths=paths, keep=("capex_usd",))
+    return quarters, np.asarray(out["capex_usd"])[:, 1:]

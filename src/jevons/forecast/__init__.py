@@ -1,0 +1,6 @@
+"""The statistical capex forecast and its rolling-origin backtest (docs/forecast.md).
+
+Separate from the structural simulator (:mod:`jevons.simulate`): no revenue, utilisation or
+price mechanism, only what the capex history and the companies' own plans say, estimated from
+data up to each origin.
+"""
