@@ -291,10 +291,21 @@ def basis_ratio(panel: Panel, ticker: str, basis: str) -> float | None:
     return float(sum(other[k][1] or 0.0 for k in last) / sum(gross[k][1] or 0.0 for k in last))
 
 
-def _starting_growth(panel: Panel, ticker: str, known: list[tuple[str, float]]) -> float:
-    v = [x[1] for x in known]
-    if len(v) >= 8:
-        return math.log(sum(v[-4:]) / sum(v[-8:-4]))
+def _starting_growth(
+    panel: Panel, ticker: str, known: list[tuple[str, float]], series: Series
+) -> float:
+    """Growth of the most recent quarters over the same quarters a year earlier (up to four:
+    the trailing year), so that every quarter known at the origin moves the starting growth; the
+    last fiscal year's growth only when no quarter has a year-earlier value."""
+    values = {k: v for k, v in known}
+    for k, (_, v) in series.items():
+        if v is not None:
+            values.setdefault(k, v)
+    recent = [k for k, _ in known[-4:] if quarter_label(quarter_index(k) - 4) in values]
+    if recent:
+        now = sum(values[k] for k in recent)
+        before = sum(values[quarter_label(quarter_index(k) - 4)] for k in recent)
+        return math.log(now / before)
     years = sorted(panel.fiscal_years[ticker], key=lambda y: y.fiscal_year)
     if len(years) >= 2:
         return math.log(years[-1].value_usd / years[-2].value_usd)
@@ -338,7 +349,7 @@ def simulate(
         own = rng.standard_normal((blocks, paths))
         noise = rng.standard_normal((n, paths))
         shocks = math.sqrt(g.common_share) * common + math.sqrt(1 - g.common_share) * own
-        prev_growth = np.full(paths, _starting_growth(panel, t, known[t]))
+        prev_growth = np.full(paths, _starting_growth(panel, t, known[t], panel.quarters["gross"][t]))
         plans = _active_plans(panel, t, last) if fitted.beat is not None else []
         due = {plan_quarters(p, panel.fiscal_year_end_month[t])[-1]: p for p in plans}
         growth = prev_growth
