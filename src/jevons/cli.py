@@ -1219,15 +1219,46 @@ def sensitivity(
 @app.command()
 @handle_errors
 def backtest(
-    cutoff: Annotated[str, typer.Option(help="Last date the model may see (YYYY-MM-DD).")],
+    cutoff: Annotated[
+        str | None,
+        typer.Option(help="Last date the model may see (YYYY-MM-DD); not with --rolling."),
+    ] = None,
     paths: Annotated[int, typer.Option(help="Monte Carlo paths.")] = 5_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling",
+            help="Score the forecast, the simulator and naive baselines at every quarter end "
+            "from 2022Q4 with four quarters of actuals after it (CRPS, MAPE, coverage).",
+        ),
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
+    _check_format(fmt)
+    if rolling:
+        if cutoff is not None:
+            raise UsageError("--rolling chooses its own origins: drop --cutoff")
+        from jevons.forecast.rolling import rolling_backtest
+
+        # The rolling run calibrates the simulator at every origin: 2,000 paths per origin
+        # unless --paths asks for fewer.
+        n = min(paths, 2_000)
+        rolled = rolling_backtest(paths=n, simulator_paths_n=n, seed=seed)
+        rows = [
+            {"series": "total", "method": m, **s} for m, s in rolled.scores.items()
+        ] + [
+            {"series": t, "method": m, **s}
+            for t, by_method in rolled.by_company.items()
+            for m, s in by_method.items()
+        ]
+        _emit_result(fmt, rolled.to_dict(), rows, rolled.summary())
+        return
+    if cutoff is None:
+        raise UsageError("backtest needs --cutoff YYYY-MM-DD (or --rolling)")
     from jevons.simulate.backtest import backtest as run_backtest
 
-    _check_format(fmt)
     try:
         when = date.fromisoformat(cutoff)
     except ValueError:
@@ -1245,6 +1276,29 @@ def backtest(
             markup=False,
             highlight=False,
         )
+
+
+@app.command()
+@handle_errors
+def forecast(
+    basis: Annotated[str, typer.Option(help="Capex basis: gross, net, with_leases, headline.")] = (
+        "gross"
+    ),
+    origin: Annotated[
+        str | None,
+        typer.Option(help="Last quarter the forecast may see (YYYYQn); default: the latest."),
+    ] = None,
+    horizon_to: Annotated[str, typer.Option(help="Last quarter forecast (YYYYQn).")] = "2027Q4",
+    paths: Annotated[int, typer.Option(help="Simulated paths.")] = 4_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Statistical capex forecast per company and in total, as quantiles (docs/forecast.md)."""
+    from jevons.forecast.run import forecast as run_forecast
+
+    _check_format(fmt)
+    result = run_forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
+    _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
 @app.command()
