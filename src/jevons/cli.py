@@ -1246,9 +1246,7 @@ def backtest(
         # unless --paths asks for fewer.
         n = min(paths, 2_000)
         rolled = rolling_backtest(paths=n, simulator_paths_n=n, seed=seed)
-        rows = [
-            {"series": "total", "method": m, **s} for m, s in rolled.scores.items()
-        ] + [
+        rows = [{"series": "total", "method": m, **s} for m, s in rolled.scores.items()] + [
             {"series": t, "method": m, **s}
             for t, by_method in rolled.by_company.items()
             for m, s in by_method.items()

@@ -39,7 +39,7 @@ from datetime import date
 from typing import Any, Final
 
 import numpy as np
-import statsmodels.api as sm
+import statsmodels.api as sm  # type: ignore[import-untyped]
 
 from jevons.errors import InputDataError
 from jevons.forecast.data import (
@@ -349,7 +349,9 @@ def simulate(
         own = rng.standard_normal((blocks, paths))
         noise = rng.standard_normal((n, paths))
         shocks = math.sqrt(g.common_share) * common + math.sqrt(1 - g.common_share) * own
-        prev_growth = np.full(paths, _starting_growth(panel, t, known[t], panel.quarters["gross"][t]))
+        prev_growth = np.full(
+            paths, _starting_growth(panel, t, known[t], panel.quarters["gross"][t])
+        )
         plans = _active_plans(panel, t, last) if fitted.beat is not None else []
         due = {plan_quarters(p, panel.fiscal_year_end_month[t])[-1]: p for p in plans}
         growth = prev_growth
@@ -430,4 +432,3 @@ def _apply(
         "measurement_sd_log": math.sqrt(var),
         "gain": gain,
     }
-

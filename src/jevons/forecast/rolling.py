@@ -25,7 +25,6 @@ Nothing here is tuned to these scores: the model's choices were fixed before it 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -37,8 +36,8 @@ from jevons.forecast.data import COMPANIES, Panel, collect, plan_quarters, quart
 from jevons.forecast.data import quarter_index as qi
 from jevons.forecast.data import quarter_label as ql
 from jevons.forecast.model import basis_ratio
-from jevons.forecast.run import first_origin, forecast_panel
 from jevons.forecast.result import TOTAL
+from jevons.forecast.run import first_origin, forecast_panel
 from jevons.simulate.backtest import simulator_paths
 
 HORIZON: Final = 4
@@ -85,7 +84,13 @@ class _Case:
 
 def _score(cases: list[_Case]) -> dict[str, Any]:
     if not cases:
-        return {"crps": None, "mape_percent": None, "coverage_50": None, "coverage_90": None, "n": 0}
+        return {
+            "crps": None,
+            "mape_percent": None,
+            "coverage_50": None,
+            "coverage_90": None,
+            "n": 0,
+        }
     point = all(c.draws.size == 1 for c in cases)
     crps_bn = [crps(c.actual, c.draws) / 1e9 for c in cases]
     ape = [abs(float(np.median(c.draws)) / c.actual - 1) * 100 for c in cases]
@@ -233,7 +238,9 @@ def _annual(panel: Panel, *, paths: int, seed: int) -> dict[str, Any]:
             continue
         origins_used.append(origin)
         horizon = ql(max(qi(period[-1]) for _, period, _ in todo))
-        fc, _ = forecast_panel(panel, "gross", origin=origin, horizon_to=horizon, seed=seed, paths=paths)
+        fc, _ = forecast_panel(
+            panel, "gross", origin=origin, horizon_to=horizon, seed=seed, paths=paths
+        )
         for p, period, known in todo:
             ratio = basis_ratio(seen, p.ticker, p.basis)
             if ratio is None:
@@ -291,7 +298,9 @@ def rolling_backtest(
     for origin in origins:
         i = qi(origin)
         targets = [ql(i + h) for h in range(1, HORIZON + 1)]
-        fc, _ = forecast_panel(data, "gross", origin=origin, horizon_to=targets[-1], seed=seed, paths=paths)
+        fc, _ = forecast_panel(
+            data, "gross", origin=origin, horizon_to=targets[-1], seed=seed, paths=paths
+        )
         actual = {t: [full[t][q] for q in targets] for t in COMPANIES}
         actual[TOTAL_KEY] = [sum(full[t][q] for t in COMPANIES) for q in targets]
         history = {
@@ -307,7 +316,14 @@ def rolling_backtest(
             cols = fc.series[key].periods
             for h, q in enumerate(targets):
                 cases.append(
-                    _Case("forecast", name, origin, q, actual[name][h], fc.samples[key][:, cols.index(q)])
+                    _Case(
+                        "forecast",
+                        name,
+                        origin,
+                        q,
+                        actual[name][h],
+                        fc.samples[key][:, cols.index(q)],
+                    )
                 )
             points: dict[str, list[float] | None] = {
                 "naive_last_value": naive_last_value(history[name]),
@@ -317,7 +333,9 @@ def rolling_backtest(
                 if values is None:
                     continue
                 for h, q in enumerate(targets):
-                    cases.append(_Case(method, name, origin, q, actual[name][h], np.array([values[h]])))
+                    cases.append(
+                        _Case(method, name, origin, q, actual[name][h], np.array([values[h]]))
+                    )
         try:
             quarters, sim = simulator_paths(quarter_end(origin), paths=simulator_paths_n, seed=seed)
         except InputDataError as exc:
@@ -326,7 +344,9 @@ def rolling_backtest(
             if list(quarters) != targets:
                 raise InputDataError(f"simulator forecasts {quarters} at {origin}, not {targets}")
             for h, q in enumerate(targets):
-                cases.append(_Case("simulator", TOTAL_KEY, origin, q, actual[TOTAL_KEY][h], sim[:, h]))
+                cases.append(
+                    _Case("simulator", TOTAL_KEY, origin, q, actual[TOTAL_KEY][h], sim[:, h])
+                )
         per_origin.append(
             {
                 "origin": origin,
@@ -350,9 +370,7 @@ def rolling_backtest(
 
     scores = {m: _score(pick(m, TOTAL_KEY)) for m in METHODS}
     with_all = {
-        o
-        for o in origins
-        if all(any(c.origin == o for c in pick(m, TOTAL_KEY)) for m in METHODS)
+        o for o in origins if all(any(c.origin == o for c in pick(m, TOTAL_KEY)) for m in METHODS)
     }
     common_scores = {m: _score(pick(m, TOTAL_KEY, with_all)) for m in METHODS}
     by_company = {
