@@ -82,6 +82,10 @@ def test_rolling_json_contract() -> None:
         assert pair["basis"] == {"AMZN": "net", "GOOGL": "gross", "META": "with_leases"}.get(
             pair["ticker"], pair["basis"]
         )
+    annual = doc["annual_scores"]
+    assert annual["skipped"] == sum(annual["skipped_reasons"].values())
+    assert doc["covariates"]["used"] is False
+    assert set(doc["covariates"]["pairs_per_origin"]) == set(doc["origins"])
     assert set(doc["by_company"]) == {"AMZN", "GOOGL", "META", "MSFT"}
     for by_method in doc["by_company"].values():
         assert set(by_method["forecast"]) == keys
