@@ -7,13 +7,14 @@ cheaper, does total spending on it rise (backfire) or fall?", since spending ris
 the elasticity is below -1.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from jevons.demand.elasticity import (
     METHODS,
     ElasticityResult,
     estimate_elasticity,
     load_elasticity_csv,
 )
-from jevons.demand.panel import PanelElasticityResult, estimate_panel_elasticity
 from jevons.demand.verdict import (
     KINDS,
     VERDICTS,
@@ -41,3 +42,15 @@ __all__ = [
     "spending_factor",
     "verdict_from",
 ]
+
+if TYPE_CHECKING:
+    from jevons.demand.panel import PanelElasticityResult, estimate_panel_elasticity
+
+
+def __getattr__(name: str) -> Any:
+    """The panel estimator loads on first use: linearmodels takes about a second to import."""
+    if name in ("PanelElasticityResult", "estimate_panel_elasticity"):
+        from jevons.demand import panel
+
+        return getattr(panel, name)
+    raise AttributeError(f"module 'jevons.demand' has no attribute '{name}'")

@@ -40,8 +40,6 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
-from linearmodels.iv import IV2SLS
-from linearmodels.iv.results import IVResults
 from numpy.typing import NDArray
 from statsmodels.regression.linear_model import OLS  # type: ignore[import-untyped]
 from statsmodels.stats.diagnostic import (  # type: ignore[import-untyped]
@@ -811,6 +809,10 @@ def _fit_iv(design: _Design, level: float, lags: int) -> _Fit:
     endog = pd.DataFrame({design.names[j]: design.x[:, j]})
     instruments = pd.DataFrame({"instrument": design.instrument})
     dependent = pd.Series(design.y, name="log_quantity")
+    # Imported here: linearmodels takes about a second to import, and only IV needs it.
+    from linearmodels.iv import IV2SLS
+    from linearmodels.iv.results import IVResults
+
     result = IV2SLS(dependent, exog, endog, instruments).fit(
         cov_type="kernel", kernel="bartlett", bandwidth=lags, debiased=False
     )
