@@ -876,37 +876,41 @@ def verdict(
     seed: Annotated[int, typer.Option(help="Seed of the AI Monte Carlo.")] = 0,
     fmt: FormatOpt = "table",
 ) -> None:
-    """The Jevons verdict for AI and for every historical technology, with intervals."""
-    from jevons.verdict.overview import verdict as verdict_overview
+    """The Jevons verdict for AI and for every historical technology, with intervals.
+
+    A repeat run on an unchanged store prints the saved result (set JEVONS_NO_CACHE=1 to
+    recompute); any change of code, data, libraries or usage series recomputes it."""
+    from jevons.verdict.records import verdict_records
 
     _check_format(fmt)
-    result = verdict_overview(seed=seed)
+    found = verdict_records(seed=seed)
+    records = found["records"]
     if fmt != "table":
-        _emit_records(result.to_dict(), fmt)
+        _emit_records(records, fmt)
         return
-    out.print(result.headline(), markup=False, highlight=False)
+    answer = records[0]
+    n_ai = len(answer["readings"])
+    out.print(answer["headline"], markup=False, highlight=False)
     out.print()
-    ai = result.ai
     out.print(
         _verdict_table(
             "AI: every reading, strongest evidence first (a bound gets no class)",
-            [v.to_dict() for v in ai.readings],
+            records[1 : 1 + n_ai],
         )
     )
-    for line in result.reasoning():
+    for line in answer["reasoning"]:
         out.print(f"- {line}", markup=False, highlight=False)
     out.print()
     out.print(
         _verdict_table(
             "Historical technologies (specification chosen by unit-root, cointegration and "
             "Wright's-law diagnostics; 10x factor at most the observed fall)",
-            [r.to_dict() for r in result.analogs.results],
+            records[1 + n_ai :],
         )
     )
-    n_counter = len(result.analogs.counter_examples)
-    out.print(result.analogs.backfire_sentence(), markup=False, highlight=False)
+    out.print(found["backfire_sentence"], markup=False, highlight=False)
     out.print(
-        f"{n_counter} of {len(result.analogs.results)} technologies had years when the "
+        f"{found['counter_examples']} of {found['technologies']} technologies had years when the "
         "price fell and total spending fell too (`jevons analogs` lists them).",
         markup=False,
         highlight=False,

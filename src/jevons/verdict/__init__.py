@@ -2,21 +2,51 @@
 
 Every reading carries its kind of evidence (identified, published, estimated, bound); the AI
 answer is decided by ``combine`` from the identified and published readings only
-(docs/verdict.md).
+(docs/verdict.md). The names below load on first use, so that `jevons verdict` can print a
+cached result (``jevons.verdict.records``) without importing the estimators.
 """
 
-from jevons.verdict.ai import AIVerdict, Decomposition, ai_readings, ai_verdict, combine
-from jevons.verdict.literature import PublishedAIEstimate, published_ai_estimates
-from jevons.verdict.overview import VerdictsResult, verdict
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jevons.verdict.ai import AIVerdict, Decomposition, ai_readings, ai_verdict, combine
+    from jevons.verdict.literature import PublishedAIEstimate, published_ai_estimates
+    from jevons.verdict.overview import VerdictsResult, verdict
+    from jevons.verdict.records import VerdictRecords, verdict_records
+
+_WHERE = {
+    "AIVerdict": "ai",
+    "Decomposition": "ai",
+    "ai_readings": "ai",
+    "ai_verdict": "ai",
+    "combine": "ai",
+    "PublishedAIEstimate": "literature",
+    "published_ai_estimates": "literature",
+    "VerdictsResult": "overview",
+    "verdict": "overview",
+    "VerdictRecords": "records",
+    "verdict_records": "records",
+}
 
 __all__ = [
     "AIVerdict",
     "Decomposition",
     "PublishedAIEstimate",
+    "VerdictRecords",
     "VerdictsResult",
     "ai_readings",
     "ai_verdict",
     "combine",
     "published_ai_estimates",
     "verdict",
+    "verdict_records",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"jevons.verdict.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'jevons.verdict' has no attribute '{name}'")
