@@ -280,3 +280,16 @@ def test_write_replaces_and_keeps_mode(tmp_path: Path) -> None:
     assert target.read_text() == "new"
     assert target.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_history_and_prices_follow_the_review(built: Built) -> None:
+    table = re.search(r'id="table-elasticities".*?</table>', built.html, re.S)
+    assert table is not None
+    html = table.group(0)
+    assert "Levels (confounded)" in html and "Specification" in html
+    dram = re.search(r"<tr[^>]*>\s*<td[^>]*>DRAM</td>.*?</tr>", html, re.S)
+    assert dram is not None and "first difference" in dram.group(0)
+    assert "backfire" not in dram.group(0)
+    assert "read as backfire on the specification their diagnostics choose" in built.html
+    assert "Trends resting on the same models count once" in built.html
+    assert "below-chance scores dropped" in built.html

@@ -23,7 +23,7 @@ from jevons.capex.guidance import guidance
 from jevons.capex.ledger import CapexRecord, capex
 from jevons.demand.verdict import Verdict, fmt_number
 from jevons.ledger.sources_info import DatasetsResult, datasets
-from jevons.prices.frontier import frontier_trends
+from jevons.prices.frontier import frontier_summary, frontier_trends
 from jevons.prices.hedonic import hedonic_index
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
 from jevons.report import charts
@@ -165,6 +165,16 @@ def _analog_row(r: AnalogResult) -> Row:
         )
         return Row(tuple(cells), css=row.css)
     return row
+
+
+def _extend(row: Row, *cells: Cell) -> Row:
+    return Row((*row.cells, *cells), id=row.id, css=row.css)
+
+
+def _short_method(method: str) -> str:
+    """The specification's name without its inference details: 'first_difference'."""
+    head = method.split(" (", 1)[0].split(";", 1)[0].strip()
+    return head.replace("_", " ")[:80]
 
 
 def _verdict_row(v: Verdict) -> Row:
@@ -490,6 +500,7 @@ def capex_section(ctx: Context) -> Section:
 
 def prices_section(ctx: Context) -> Section:
     trends = frontier_trends(shipped_epoch_models()).trends
+    summary = frontier_summary(trends)
     hedonic = hedonic_index()
     use = usage()
     ctx.sources.add("Verdict and prices", [EPOCH_RANGE.source_url])
@@ -534,9 +545,16 @@ def prices_section(ctx: Context) -> Section:
         Paragraph(
             Markup(
                 "The price of a fixed capability, by Epoch AI's frontier method: {n} trends "
-                "(benchmark and threshold), falling between {lo}x and {hi}x a year. Epoch AI "
-                "published: {statement} ({link})."
+                "(benchmark and threshold), falling between {lo}x and {hi}x a year. Trends "
+                "resting on the same models count once: {dn} trends, median <strong>{med}x a "
+                "year</strong> (geometric mean {gm}x; before de-duplication median {amed}x, "
+                "geometric mean {agm}x). Epoch AI published: {statement} ({link})."
             ).format(
+                dn=summary.deduplicated.n,
+                med=factor(summary.deduplicated.median),
+                gm=factor(summary.deduplicated.geometric_mean),
+                amed=factor(summary.all_trends.median),
+                agm=factor(summary.all_trends.geometric_mean),
                 n=len(trends),
                 lo=factor(min(factors)) if factors else "-",
                 hi=factor(max(factors)) if factors else "-",
@@ -564,10 +582,15 @@ def prices_section(ctx: Context) -> Section:
         ),
         Paragraph(
             Markup(
-                "Hedonic index ({benchmark} held fixed, {n} observations, R2 {r2}): a fixed "
+                "Hedonic index ({benchmark} held fixed, {n} observations, R2 {r2}; errors "
+                "clustered by model; {dropped} below-chance scores dropped): a fixed "
                 "quality's price falls <strong>{d}x a year</strong> (90% CI {lo} to {hi}); end "
-                "to end {e}x a year."
+                "to end {e}x a year. The base period holds {base_n} rows; without it the "
+                "decline is {wb}x a year. This index is the one the simulator uses."
             ).format(
+                dropped=len(hedonic.dropped_below_chance),
+                base_n=hedonic.base_n,
+                wb=factor(hedonic.without_base_per_year),
                 benchmark=hedonic.benchmark,
                 n=hedonic.n_obs,
                 r2=number(hedonic.r_squared),
@@ -670,8 +693,18 @@ def elasticities_section(ctx: Context) -> Section:
     ctx.sources.add("Historical analogs", (u for p in estimates for u in p.source_urls))
     ours = {p: r.verdict for r in analogs.results for p in r.published}
     by_subject = {r.subject: r.published for r in analogs.results}
-    rows = [_verdict_row(v) for v in result.ai.readings]
-    rows += [_analog_row(r) for r in analogs.results]
+    rows = [_extend(_verdict_row(v), _short_method(v.method), "-") for v in result.ai.readings]
+    rows += [
+        _extend(
+            _analog_row(r),
+            _short_method(r.verdict.method),
+            "-"
+            if r.levels is None
+            else f"{number(r.levels.elasticity)} "
+            f"{interval(r.levels.ci_low, r.levels.ci_high, 'number')}",
+        )
+        for r in analogs.results
+    ]
     analog_sets = sorted({r.series.dataset for r in analogs.results})
     blocks: list[Block] = [
         Paragraph(
@@ -702,10 +735,14 @@ def elasticities_section(ctx: Context) -> Section:
                 "P(e < -1)",
                 "Verdict",
                 "Spending after a 10x price fall (x), or the smaller fall the data saw",
+                "Specification",
+                "Levels (confounded)",
             ),
             tuple(rows),
             ctx.caption(
-                "Intervals are 90% unless stated; an arc elasticity from two points has none.",
+                "Intervals are 90% unless stated; an arc elasticity from two points has none. "
+                "The levels regression of quantity on price is shown for comparison only: on "
+                "trending series it mostly measures learning, not demand.",
                 ["epoch_aa_models", "epoch_other_models", "usage", *analog_sets],
                 origin=f"{_EPOCH_ORIGIN}; {_USAGE_ORIGIN}; {_ANALOG_ORIGIN}",
             ),
