@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -196,9 +196,9 @@ class ElasticityResult:
         width = 78
         title = "Constant-elasticity demand: price elasticity of demand"
         lines = [title.center(width).rstrip(), "=" * width]
-        lines += _wrap("Subject:", self.subject, width)
-        lines += _wrap("Model:", self.formula, width)
-        lines += _wrap("Inference:", self.inference, width)
+        lines += wrap_field("Subject:", self.subject, width)
+        lines += wrap_field("Model:", self.formula, width)
+        lines += wrap_field("Inference:", self.inference, width)
         lines += _pairs(
             [
                 ("Method:", self.method),
@@ -226,7 +226,7 @@ class ElasticityResult:
         cells = [(f"{label}:", _fmt_diag(self.diagnostics[key])) for label, key in tests]
         lines += _pairs(cells[0::2], cells[1::2], label_width=22)
         lines.append("-" * width)
-        lines += _wrap(
+        lines += wrap_field(
             "Elasticity:",
             f"{self.elasticity:.3f}, {self.level:.0%} interval "
             f"[{self.ci_low:.3f}, {self.ci_high:.3f}]",
@@ -235,22 +235,42 @@ class ElasticityResult:
         if self.verdict == NOT_IDENTIFIED:
             verdict_text = f"{self.verdict}: no class and no spending factor (see the caveats)"
         else:
-            verdict_text = (
-                f"{self.verdict}; a 10x fall in price multiplies spending by "
-                f"{fmt_number(self.spending_factor_10x)} "
-                f"[{fmt_number(self.spending_factor_10x_low)}, "
-                f"{fmt_number(self.spending_factor_10x_high)}]"
-            )
-        lines += _wrap("Verdict:", verdict_text, width)
-        if self.caveats:
-            lines.append("Caveats:")
-            for caveat in self.caveats:
-                lines += textwrap.wrap(
-                    caveat, width, initial_indent="  - ", subsequent_indent="    "
-                )
-        if self.sources:
-            lines += _wrap("Sources:", "; ".join(self.sources), width)
+            verdict_text = f"{self.verdict}; {spending_phrase(self)}"
+        lines += summary_tail(verdict_text, self.caveats, self.sources, width)
         return "\n".join(lines)
+
+
+class _HasFactors(Protocol):
+    @property
+    def spending_factor_10x(self) -> float: ...
+    @property
+    def spending_factor_10x_low(self) -> float: ...
+    @property
+    def spending_factor_10x_high(self) -> float: ...
+
+
+def spending_phrase(result: _HasFactors) -> str:
+    """'a 10x fall in price multiplies spending by X [low, high]', shared by every result."""
+    return (
+        "a 10x fall in price multiplies spending by "
+        f"{fmt_number(result.spending_factor_10x)} "
+        f"[{fmt_number(result.spending_factor_10x_low)}, "
+        f"{fmt_number(result.spending_factor_10x_high)}]"
+    )
+
+
+def summary_tail(
+    verdict_text: str, caveats: Sequence[str], sources: Sequence[str], width: int
+) -> list[str]:
+    """The last lines of an estimate's summary: verdict, caveats as a list, sources."""
+    lines = wrap_field("Verdict:", verdict_text, width)
+    if caveats:
+        lines.append("Caveats:")
+        for caveat in caveats:
+            lines += textwrap.wrap(caveat, width, initial_indent="  - ", subsequent_indent="    ")
+    if sources:
+        lines += wrap_field("Sources:", "; ".join(sources), width)
+    return lines
 
 
 _DIAGNOSTIC_LABELS = {
@@ -262,7 +282,8 @@ _DIAGNOSTIC_LABELS = {
 }
 
 
-def _wrap(label: str, text: str, width: int) -> list[str]:
+def wrap_field(label: str, text: str, width: int) -> list[str]:
+    """A labelled field of a text summary, wrapped under a 13-character label column."""
     return textwrap.wrap(
         text, width, initial_indent=f"{label:<13}", subsequent_indent=" " * 13
     ) or [label]
@@ -1100,16 +1121,16 @@ class DemandEstimate:
 
     def summary(self) -> str:
         lines = [self.headline.summary(), "-" * 78]
-        lines += _wrap(
+        lines += wrap_field(
             "Spec:",
             f"{self.specification} ({self.chosen_by}): {self.specification_reason}",
             78,
         )
         if self.not_identified:
-            lines += _wrap("No class:", self.not_identified, 78)
+            lines += wrap_field("No class:", self.not_identified, 78)
         if self.levels is not None:
             lv = self.levels
-            lines += _wrap(
+            lines += wrap_field(
                 "Levels:",
                 f"{LEVELS_LABEL} e = {lv.elasticity:.3f} [{lv.ci_low:.3f}, {lv.ci_high:.3f}], "
                 f"which would read '{lv.verdict}'",

@@ -57,7 +57,6 @@ elasticity is NaN (null in JSON).
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeAlias
@@ -68,11 +67,11 @@ from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats  # type: ignore[import-untyped]
 
+from jevons.demand.elasticity import spending_phrase, summary_tail, wrap_field
 from jevons.demand.verdict import (
     NOT_IDENTIFIED,
     Verdict,
     classify,
-    fmt_number,
     make_verdict,
     p_backfire_normal,
     spending_factor,
@@ -224,10 +223,10 @@ class PanelElasticityResult:
         width = 78
         title = "Panel fixed effects: price elasticity of demand"
         lines = [title.center(width).rstrip(), "=" * width]
-        lines += _wrap("Subject:", self.subject, width)
-        lines += _wrap("Model:", self.formula, width)
-        lines += _wrap("Effects:", self.fixed_effects, width)
-        lines += _wrap("Inference:", self.inference, width)
+        lines += wrap_field("Subject:", self.subject, width)
+        lines += wrap_field("Model:", self.formula, width)
+        lines += wrap_field("Effects:", self.fixed_effects, width)
+        lines += wrap_field("Inference:", self.inference, width)
         providers = "-" if self.n_providers is None else str(self.n_providers)
         cells = [
             ("Method:", self.method, "Observations:", str(self.n)),
@@ -256,25 +255,12 @@ class PanelElasticityResult:
             if math.isfinite(self.std_error)
             else "not estimated (no price variation left)"
         )
-        lines += _wrap("Elasticity:", estimate, width)
+        lines += wrap_field("Elasticity:", estimate, width)
         if self.verdict == NOT_IDENTIFIED:
             verdict = f"{self.verdict} [{self.kind}]: {self.reason}"
         else:
-            verdict = (
-                f"{self.verdict} [{self.kind}]; a 10x fall in price multiplies spending by "
-                f"{fmt_number(self.spending_factor_10x)} "
-                f"[{fmt_number(self.spending_factor_10x_low)}, "
-                f"{fmt_number(self.spending_factor_10x_high)}]"
-            )
-        lines += _wrap("Verdict:", verdict, width)
-        if self.caveats:
-            lines.append("Caveats:")
-            for caveat in self.caveats:
-                lines += textwrap.wrap(
-                    caveat, width, initial_indent="  - ", subsequent_indent="    "
-                )
-        if self.sources:
-            lines += _wrap("Sources:", "; ".join(self.sources), width)
+            verdict = f"{self.verdict} [{self.kind}]; {spending_phrase(self)}"
+        lines += summary_tail(verdict, self.caveats, self.sources, width)
         return "\n".join(lines)
 
 
@@ -537,12 +523,6 @@ def _caveats(
             "(quality) that raise both price and use dominate the raw data."
         )
     return tuple(notes)
-
-
-def _wrap(label: str, text: str, width: int) -> list[str]:
-    return textwrap.wrap(
-        text, width, initial_indent=f"{label:<13}", subsequent_indent=" " * 13
-    ) or [label]
 
 
 def _iso(d: pd.Timestamp) -> str:
