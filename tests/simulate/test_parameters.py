@@ -54,9 +54,8 @@ def test_revenue0_is_the_three_clouds() -> None:
 
 def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
     from jevons.prices import headline_price_decline, hedonic_index
-    from jevons.verdict.ai import ai_verdict
-
     from jevons.simulate.prior import elasticity_prior
+    from jevons.verdict.ai import ai_verdict
 
     # The default is the midpoint of the scenarios' prior, whose ends come from the verdict.
     prior = elasticity_prior(ai_verdict())

@@ -284,9 +284,8 @@ def test_every_value_a_builtin_sets_has_a_comment(name: str) -> None:
 
 def test_baseline_holds_the_documented_values() -> None:
     base = load_scenario("baseline")
-    from jevons.verdict.ai import ai_verdict
-
     from jevons.simulate.prior import elasticity_prior
+    from jevons.verdict.ai import ai_verdict
 
     # The prior over the span `jevons verdict`'s readings leave open, to two decimals: from the
     # spending bound's more elastic 90% limit to the least elastic published reading's lower one.
