@@ -72,7 +72,15 @@ from jevons.simulate.engine import (
 )
 from jevons.simulate.events import Event as CompiledEvent
 from jevons.simulate.events import compile_event
-from jevons.simulate.montecarlo import LABELS, MAX_PATHS, QUANTILES, SimulationResult, simulate
+from jevons.simulate.montecarlo import (
+    LABELS,
+    MAX_PATHS,
+    QUANTILES,
+    SimulationResult,
+    check_limits,
+    conditional_on_elasticity,
+    simulate,
+)
 from jevons.simulate.parameters import OUTPUTS
 from jevons.simulate.scenarios import Sampled, Scenario, _first_problem, load_scenario
 
@@ -458,6 +466,9 @@ def _simulate_on(
         varied=tuple(sorted(n for n, v in run.sampled.items() if not isinstance(v, float))),
         method=dict(stream.method),
         relative_error={k: float(v) for k, v in stream.relative_error.items()},
+        # Computed here, on the first paths only (bounded cost), exactly as ``simulate`` does.
+        conditional=conditional_on_elasticity(run.sampled, sc, run.events, run.paths),
+        limits=check_limits(run.params, sc, run.paths),
     )
 
 
