@@ -1219,7 +1219,12 @@ def sensitivity(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Sobol indices: which assumption explains most of an output's variance."""
+    """Sobol indices: which assumption explains most of an output's variance.
+
+    Varies the scenario's distributions and the calibrated parameters (capex_drift,
+    util_response, growth_response, demand_growth, demand_ratio0) over the range of their
+    refits at every quarter end from 2023Q4, unless the scenario fixes them.
+    """
     from jevons.simulate.sensitivity import sensitivity as run_sensitivity
 
     _check_format(fmt)
