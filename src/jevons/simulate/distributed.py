@@ -79,6 +79,7 @@ from jevons.simulate.montecarlo import (
     SimulationResult,
     check_limits,
     conditional_on_elasticity,
+    event_label,
     simulate,
 )
 from jevons.simulate.parameters import OUTPUTS
@@ -577,7 +578,9 @@ class SweepResult:
         for p in self.points:
             capex = p.result.series["capex_usd"]
             at = ", ".join(f"{k}={v:g}" for k, v in p.values.items())
-            odds = "; ".join(f"P({text}) = {q:.3f}" for text, q in p.result.events.items())
+            odds = "; ".join(
+                f"P({event_label(text)}) = {q:.3f}" for text, q in p.result.events.items()
+            )
             lines.append(
                 f"{at}: {capex['p50'][-1] / 1e9:,.1f} [{capex['p05'][-1] / 1e9:,.1f}-"
                 f"{capex['p95'][-1] / 1e9:,.1f}]" + (f"; {odds}" if odds else "")
