@@ -121,6 +121,9 @@ def test_scope_and_labels_say_what_the_outputs_are() -> None:
     assert "Meta" in data["scope"] and "retail" in data["scope"]
     assert data["output_labels"]["spending_usd"].startswith("spending demanded")
     assert data["caveats"][0] == data["scope"]
+    frame = simulate("baseline", paths=200, seed=0).to_frame()
+    labels = set(frame.loc[frame["output"] == "spending_usd", "label"])
+    assert labels == {"spending demanded (notional: no capacity limit)"}
 
 
 def test_event_labels_say_spending_demanded() -> None:

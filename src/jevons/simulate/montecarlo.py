@@ -375,6 +375,7 @@ class SimulationResult:
                 row: dict[str, Any] = {"output": output, "period": period}
                 row.update({label: qs[label][i] for label in LABELS})
                 row["mean"] = self.mean[output][i]
+                row["label"] = OUTPUT_LABELS.get(output, output)
                 rows.append(row)
         return pd.DataFrame(rows)
 
