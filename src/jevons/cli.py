@@ -1069,7 +1069,13 @@ def simulate(
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities."""
+    """Simulate the AI compute market: fan-chart quantiles per quarter, event probabilities.
+
+    Also shows capex, spending demanded and revenue in the last full year with the elasticity
+    fixed at each of -0.25 ... -2.5 (the AI elasticity is not known), and notes the scope and
+    any limit on capex that sets the result.
+    """
+    from jevons.simulate.montecarlo import event_label
     from jevons.simulate.montecarlo import simulate as run_simulation
 
     _check_format(fmt)
@@ -1117,7 +1123,8 @@ def simulate(
         ("price", "index"),
         ("utilization", "share"),
     ):
-        table.add_column(f"{name.replace('_usd', '')} ({unit})", justify="right")
+        label = "spending demanded" if name == "spending_usd" else name.replace("_usd", "")
+        table.add_column(f"{label} ({unit})", justify="right")
     for i, period in enumerate(result.periods):
         cells = []
         for name in ("capex_usd", "revenue_usd", "spending_usd", "price", "utilization"):
@@ -1142,13 +1149,17 @@ def simulate(
             )
         out.print(split)
     for text, p in result.events.items():
-        out.print(f"P({text}) = {p:.3f}", markup=False, highlight=False)
+        out.print(f"P({event_label(text)}) = {p:.3f}", markup=False, highlight=False)
+    if result.conditional is not None:
+        out.print(result.conditional.summary(), markup=False, highlight=False)
     out.print(
         f"Varied per path: {', '.join(result.varied) or 'nothing'}. Model: docs/model.md; "
         "every parameter's basis: `jevons scenarios show " + result.scenario + " --all`.",
         markup=False,
         highlight=False,
     )
+    for caveat in result.caveats:
+        out.print(f"Note: {caveat}", markup=False, highlight=False)
 
 
 def _parse_grid(specs: list[str]) -> dict[str, list[float]]:
@@ -1212,7 +1223,12 @@ def sensitivity(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Sobol indices: which assumption explains most of an output's variance."""
+    """Sobol indices: which assumption explains most of an output's variance.
+
+    Varies the scenario's distributions and the calibrated parameters (capex_drift,
+    util_response, growth_response, demand_growth, demand_ratio0) over the range of their
+    refits at every quarter end from 2023Q4, unless the scenario fixes them.
+    """
     from jevons.simulate.sensitivity import sensitivity as run_sensitivity
 
     _check_format(fmt)

@@ -32,6 +32,7 @@ EXPECTED_CHARTS = (
     ch.CHART_ELASTICITIES,
     ch.CHART_FAN_BASELINE,
     ch.CHART_FAN_DEEPSEEK,
+    ch.CHART_FAN_FORECAST,
     ch.CHART_SENSITIVITY,
 )
 
@@ -186,6 +187,38 @@ def test_every_chart_caption_names_its_data(built: Built) -> None:
         assert cap is not None, cid
         assert cap.group(1).startswith("Data: "), cid
         assert 'href="#dataset-' in cap.group(1) and 'href="#sources"' in cap.group(1), cid
+
+
+def test_simulation_says_what_each_scenario_assumes(built: Built) -> None:
+    from jevons.report.sections import SCENARIOS, first_sentence
+    from jevons.simulate.montecarlo import SCOPE
+    from jevons.simulate.scenarios import load_scenario
+
+    # One sentence per scenario, from its own description.
+    for name in SCENARIOS:
+        item = re.search(rf'<li id="scenario-{name}">(.*?)</li>', built.html, re.S)
+        assert item is not None, name
+        sentence = first_sentence(load_scenario(name).description)
+        assert str(escape(sentence)) in item.group(1)
+    assert "A hypothetical shock" in built.html and "tenfold" in built.html
+    # The statistical forecast's fan beside the scenario fans, on their y axis.
+    fans = [ch.CHART_FAN_BASELINE, ch.CHART_FAN_DEEPSEEK, ch.CHART_FAN_FORECAST]
+    positions = [built.html.index(f'data-chart="{c}"') for c in fans]
+    assert positions == sorted(positions)
+    # Scope, the clip that sets the shocked median, and the conditional table.
+    caveats = re.search(r'<ul id="simulation-caveats">(.*?)</ul>', built.html, re.S)
+    assert caveats is not None and str(escape(SCOPE)) in caveats.group(1)
+    assert "deepseek-shock: The limit on capex&#39;s change" in caveats.group(1)
+    assert 'id="table-conditional-elasticity"' in built.html
+    assert "spending demanded in 2027 &gt; spending demanded in 2025" in built.html
+
+
+def test_first_sentence_of_a_description() -> None:
+    from jevons.report.sections import first_sentence
+
+    assert first_sentence("A shock from 2025Q1. The start values move.") == "A shock from 2025Q1."
+    assert first_sentence("Uses e.g. a shock, once.") == "Uses e.g. a shock, once."
+    assert first_sentence(" Two\n lines. ") == "Two lines."
 
 
 def test_atomic_write_leaves_no_temp_file(built: Built) -> None:

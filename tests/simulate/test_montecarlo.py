@@ -16,7 +16,7 @@ from jevons.simulate.backtest import backtest
 from jevons.simulate.calibrate import FITTED, TOLERANCE_MAPE, calibrate, state_at
 from jevons.simulate.montecarlo import simulate
 from jevons.simulate.parameters import REGISTRY
-from jevons.simulate.sensitivity import sensitivity
+from jevons.simulate.sensitivity import CALIBRATED, calibrated_ranges, sensitivity
 
 runner = CliRunner()
 
@@ -113,9 +113,19 @@ def test_backtest_needs_actuals() -> None:
 def test_sensitivity_ranks_the_assumptions() -> None:
     result = sensitivity("deepseek-shock", output="capex_2027", n=256, seed=2)
     names = [i.parameter for i in result.indices]
-    assert set(names) == {"elasticity", "hw_decline", "algo_gain"}
+    # The scenario's distributions and the calibrated parameters, each range stated.
+    assert set(names) == {"elasticity", "hw_decline", "algo_gain", *CALIBRATED}
+    assert set(result.to_dict()["ranges"]) == set(names)
+    assert "refits" in result.ranges["growth_response"]
+    assert result.ranges["elasticity"] == "the scenario's uniform(low=-2.4, high=-0.3)"
     totals = [i.st for i in result.indices]
     assert totals == sorted(totals, reverse=True) and totals[0] > 0.1
+    # With the inelastic region in the prior, the shock's capex turns on the elasticity.
+    assert result.indices[0].parameter == "elasticity"
+    # A scenario that fixes the rule (capex-freeze) keeps it fixed.
+    frozen = sensitivity("capex-freeze", output="capex_2027", n=64, seed=2)
+    assert {"capex_drift", "util_response", "growth_response"}.isdisjoint(frozen.ranges)
+    assert {"demand_growth", "demand_ratio0"} <= set(frozen.ranges)
     with pytest.raises(UsageError, match="nothing to vary"):
         sensitivity(_fixed_scenario(), output="capex_2027")
     with pytest.raises(UsageError, match="OUTPUT_PERIOD"):
@@ -125,7 +135,9 @@ def test_sensitivity_ranks_the_assumptions() -> None:
 def _fixed_scenario():  # type: ignore[no-untyped-def]
     from jevons.simulate.scenarios import parse_scenario
 
-    return parse_scenario('name = "fixed"\nstart = "2025Q1"\nhorizon = 12\n', "fixed.toml", "fixed")
+    rule = "".join(f"{name} = {REGISTRY[name].default}\n" for name in CALIBRATED)
+    text = f'name = "fixed"\nstart = "2025Q1"\nhorizon = 12\n[parameters]\n{rule}'
+    return parse_scenario(text, "fixed.toml", "fixed")
 
 
 def test_cli_simulate_sensitivity_backtest(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -207,3 +219,20 @@ def test_cli_sweep_and_dask_engine() -> None:
     assert json.loads(dask.stdout)["series"] == json.loads(local.stdout)["series"]
     r = runner.invoke(app, ["simulate", "baseline", "--engine", "ray"])
     assert r.exit_code == 2 and "unknown --engine 'ray'" in r.stderr
+
+
+def test_calibrated_ranges_span_the_refits() -> None:
+    ranges = calibrated_ranges()
+    assert set(ranges) == set(CALIBRATED)
+    full = calibrate()
+    for name, found in ranges.items():
+        assert found.cutoffs[0] == "2023Q4" and found.cutoffs[-1] == full.quarters[-1]
+        assert found.low == min(found.values) and found.high == max(found.values)
+        if name != "demand_ratio0":
+            # The last refit is the full calibration, whose values are the registry defaults.
+            assert found.values[-1] == pytest.approx(full.fitted[name])
+            assert found.low <= REGISTRY[name].default + 2e-3
+            assert REGISTRY[name].default - 2e-3 <= found.high
+    # The start state the baseline uses (the full run's state in 2024Q4) lies inside the range.
+    ratio = ranges["demand_ratio0"]
+    assert ratio.low <= REGISTRY["demand_ratio0"].default <= ratio.high

@@ -54,9 +54,13 @@ def test_revenue0_is_the_three_clouds() -> None:
 
 def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
     from jevons.prices import headline_price_decline, hedonic_index
+    from jevons.simulate.prior import elasticity_prior
     from jevons.verdict.ai import ai_verdict
 
-    assert P["elasticity"] == pytest.approx(ai_verdict().spending_bound.elasticity, abs=0.005)
+    # The default is the midpoint of the scenarios' prior, whose ends come from the verdict.
+    prior = elasticity_prior(ai_verdict())
+    assert prior.low == pytest.approx(ai_verdict().spending_bound.ci_low)
+    assert P["elasticity"] == pytest.approx(prior.midpoint, abs=0.005)
     # One documented index: the headline, which is the default hedonic index (what
     # `jevons price-index --method hedonic` prints).
     headline = headline_price_decline()

@@ -222,8 +222,8 @@ def test_bad_values_become_one_line_errors_in_the_page(
 def test_choosing_a_scenario_moves_the_sliders_to_its_values() -> None:
     shock = scenario_controls("deepseek-shock")
     # 1.0 = log10 of the 10x shock; 2.85 = the calibrated demand_growth (2.838) on the slider.
-    # -1.5 = the baseline elasticity -1.49 on the slider's 0.05 steps.
-    assert shock.values == (-1.5, 1.0, 0, 2.85, 0.335, 2)
+    # -1.35 = the median of the baseline's uniform elasticity prior [-2.40, -0.30].
+    assert shock.values == (-1.35, 1.0, 0, 2.85, 0.335, 2)
     assert shock.quarter_marks[0] == "2025Q1" and shock.last_quarter == 11
     assert scenario_controls("inelastic").values[0] == -0.5
     out = update_controls("elastic")

@@ -21,6 +21,8 @@ from jevons.analogs.published import PublishedEstimate
 from jevons.capex.guidance import GuidanceRow
 from jevons.capex.ledger import TOTAL, CapexRecord
 from jevons.demand.verdict import UNIT_ELASTIC, Verdict
+from jevons.forecast import ForecastResult
+from jevons.forecast.result import TOTAL as FORECAST_TOTAL
 from jevons.palette import COMPANY_COLOURS as PALETTE
 from jevons.palette import TOTAL_COLOUR, company_colour
 from jevons.prices.frontier import FrontierTrend
@@ -57,6 +59,7 @@ CHART_USAGE: Final = "chart-usage"
 CHART_ELASTICITIES: Final = "chart-elasticities"
 CHART_FAN_BASELINE: Final = "chart-fan-baseline"
 CHART_FAN_DEEPSEEK: Final = "chart-fan-deepseek-shock"
+CHART_FAN_FORECAST: Final = "chart-fan-forecast"
 CHART_SENSITIVITY: Final = "chart-sensitivity"
 
 _FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -735,6 +738,93 @@ def fan_chart(
     _deepseek_marker(fig)
     yaxis: dict[str, Any] = {
         "title": {"text": "Capex, 4 hyperscalers, gross ($B/quarter)"},
+        "rangemode": "tozero",
+    }
+    if y_max is not None:
+        yaxis["range"] = [0, y_max]
+    _layout(
+        fig,
+        height=440,
+        xaxis={"title": {"text": "Calendar quarter"}, "type": "date"},
+        yaxis=yaxis,
+    )
+    return fig
+
+
+def forecast_fan_chart(
+    result: ForecastResult,
+    history: Sequence[tuple[str, float]],
+    *,
+    y_max: float | None = None,
+) -> Any:
+    """The statistical forecast's total capex (``jevons forecast``): p05-p95 and p25-p75 bands
+    and the median per quarter, on the scenario fans' axes, with the actual totals.
+
+    A separate function from ``fan_chart`` because the forecast is a different model (no
+    market mechanism, fitted to the companies' capex and plans, docs/forecast.md); its bands
+    are drawn in another colour so that the two are never read as one.
+    """
+    band = result.series[FORECAST_TOTAL]
+    x = [quarter_start(p) for p in band.periods]
+    q = {k: [v / 1e9 for v in values] for k, values in band.quantiles.items()}
+    fig = go.Figure()
+    for low, high, colour, name in (
+        ("p05", "p95", "rgba(213,94,0,0.15)", "forecast p05-p95"),
+        ("p25", "p75", "rgba(213,94,0,0.35)", "forecast p25-p75"),
+    ):
+        common = {"x": x, "xperiod": "M3", "xperiodalignment": "middle", "mode": "lines"}
+        fig.add_trace(
+            go.Scatter(
+                **common,
+                y=q[low],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=name,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                **common,
+                name=name,
+                y=q[high],
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=colour,
+                customdata=[[a] for a in q[low]],
+                hovertemplate=f"{name}: $%{{customdata[0]:,.1f}}B to $%{{y:,.1f}}B<extra></extra>",
+                legendgroup=name,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name="Forecast median (p50)",
+            x=x,
+            y=q["p50"],
+            xperiod="M3",
+            xperiodalignment="middle",
+            mode="lines+markers",
+            line={"color": "#8A3B00", "width": 2.5},
+            customdata=list(band.periods),
+            hovertemplate="%{customdata} forecast median: $%{y:,.1f}B<extra></extra>",
+        )
+    )
+    if history:
+        fig.add_trace(
+            go.Scatter(
+                name="Actual total (ledger, gross)",
+                x=[quarter_start(label) for label, _ in history],
+                y=[v / 1e9 for _, v in history],
+                xperiod="M3",
+                xperiodalignment="middle",
+                mode="markers",
+                marker={"color": COMPANY_COLOURS[TOTAL], "size": 7, "symbol": "x"},
+                customdata=[label for label, _ in history],
+                hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
+            )
+        )
+    yaxis: dict[str, Any] = {
+        "title": {"text": f"Capex, 4 hyperscalers, {result.basis} ($B/quarter)"},
         "rangemode": "tozero",
     }
     if y_max is not None:

@@ -9,6 +9,7 @@ and what ``ReportResult.sources`` returns.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from jevons.capex.bases import BASIS_DEFINITIONS
 from jevons.capex.guidance import guidance
 from jevons.capex.ledger import CapexRecord, capex
 from jevons.demand.verdict import Verdict, fmt_number
+from jevons.forecast import forecast as capex_forecast
 from jevons.ledger.sources_info import DatasetsResult, datasets
 from jevons.prices.frontier import frontier_summary, frontier_trends
 from jevons.prices.hedonic import hedonic_index
@@ -52,7 +54,8 @@ from jevons.report.blocks import (
 )
 from jevons.simulate.backtest import backtest
 from jevons.simulate.history import HYPERSCALERS, total_capex
-from jevons.simulate.montecarlo import simulate
+from jevons.simulate.montecarlo import SCOPE, SimulationResult, event_label, simulate
+from jevons.simulate.scenarios import load_scenario
 from jevons.simulate.sensitivity import sensitivity
 from jevons.usage.series import usage
 from jevons.verdict.ai import AIVerdict
@@ -780,12 +783,70 @@ def elasticities_section(ctx: Context) -> Section:
 # Simulation
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a scenario's description: up to the first full stop followed by a
+    capital letter (so '2025Q1.' ends one but 'e.g.' does not), or all of it."""
+    flat = " ".join(text.split())
+    m = re.search(r"\.\s+(?=[A-Z])", flat)
+    return flat[: m.start() + 1] if m else flat
+
+
+def _scenario_sentences(names: Sequence[str]) -> Paragraph:
+    items = Markup("").join(
+        Markup('<li id="scenario-{}"><strong>{}</strong>: {}</li>').format(
+            name, name, first_sentence(load_scenario(name).description)
+        )
+        for name in names
+    )
+    return Paragraph(Markup('<ul class="scenarios">{}</ul>').format(items))
+
+
+def _conditional_table(runs: dict[str, SimulationResult]) -> Table | None:
+    """Capex and spending demanded in the last full year at each fixed elasticity."""
+    conds = {name: r.conditional for name, r in runs.items() if r.conditional is not None}
+    if not conds:
+        return None
+    names = list(conds)
+    first = conds[names[0]]
+    rows = []
+    for i, row in enumerate(first.rows):
+        cells: list[Cell] = [f"{row.elasticity:g}"]
+        for out in ("capex_usd", "spending_usd"):
+            for name in names:
+                q = conds[name].rows[i].values[out]
+                cells.append(f"{q['p50'] / 1e9:,.0f} [{q['p05'] / 1e9:,.0f}-{q['p95'] / 1e9:,.0f}]")
+        rows.append(Row(tuple(cells)))
+    columns = (
+        "Elasticity",
+        *(f"capex {first.period}: {n}" for n in names),
+        *(f"spending demanded {first.period}: {n}" for n in names),
+    )
+    return Table(
+        "table-conditional-elasticity",
+        f"What one must believe: {first.period} outcomes at a fixed elasticity ($B, median "
+        "[90% range])",
+        columns,
+        tuple(rows),
+        Markup(
+            "Each scenario rerun with the elasticity fixed (every other draw unchanged, "
+            "{paths:,} paths). The AI elasticity is not known: the scenarios draw it from "
+            "{prior}. Spending demanded is notional (no capacity limit). Adoption is derived "
+            "so that demand follows its history on the historical price trend whatever the "
+            "elasticity (docs/model.md): without a shock e mostly widens the range; under the "
+            "shock, whose price leaves that trend tenfold, e decides the outcome."
+        ).format(paths=first.paths, prior=first.prior),
+        numeric=frozenset(range(1, len(columns))),
+    )
+
+
 def simulation_section(ctx: Context) -> Section:
     runs = {name: simulate(name, paths=ctx.paths, seed=ctx.seed) for name in SCENARIOS}
     scores = backtest(BACKTEST_CUTOFF, paths=ctx.paths, seed=ctx.seed)
     sobol = sensitivity(SENSITIVITY_SCENARIO, output=SENSITIVITY_OUTPUT, seed=ctx.seed)
+    statistical = capex_forecast(paths=ctx.paths, seed=ctx.seed)
     history = [(q.label, q.value_usd) for q in total_capex()]
     top = max(max(r.series["capex_usd"]["p95"]) for r in runs.values())
+    top = max(top, max(statistical.series["total"].quantiles["p95"]))
     top = max([top, *(v for _, v in history)]) / 1e9 * 1.05
     ids = {"baseline": charts.CHART_FAN_BASELINE, "deepseek-shock": charts.CHART_FAN_DEEPSEEK}
     sim_data = ["capex_quarterly", "capex_annual"]
@@ -804,11 +865,29 @@ def simulation_section(ctx: Context) -> Section:
         )
         for name, run in runs.items()
     ]
+    fans.append(
+        ctx.chart(
+            charts.CHART_FAN_FORECAST,
+            "Statistical forecast of capex (jevons forecast), beside the scenarios",
+            charts.forecast_fan_chart(statistical, history, y_max=top),
+            ctx.caption(
+                f"jevons forecast ({statistical.basis} basis) from data to "
+                f"{statistical.origin}, {statistical.paths:,} paths, seed {statistical.seed}: "
+                "a statistical model of the companies' capex and plans with no market "
+                "mechanism (docs/forecast.md), shown beside the scenario fans on the same y "
+                "axis; bands p05-p95 and p25-p75, median line; crosses are the actual totals.",
+                [*sim_data, "guidance"],
+                origin=_CAPEX_ORIGIN,
+            ),
+        )
+    )
+    conditional = _conditional_table(runs)
+    notes = [SCOPE] + [f"{name}: {c}" for name, r in runs.items() for c in r.caveats if c != SCOPE]
     events = list(dict.fromkeys(e for r in runs.values() for e in r.events))
     event_rows = tuple(
         Row(
             (
-                text,
+                event_label(text),
                 *(
                     number(runs[n].events[text], 3) if text in runs[n].events else "-"
                     for n in SCENARIOS
@@ -840,7 +919,15 @@ def simulation_section(ctx: Context) -> Section:
                 "basis, whatever basis the capex section uses."
             ).format(paths=ctx.paths, seed=ctx.seed, companies=", ".join(HYPERSCALERS))
         ),
+        _scenario_sentences(SCENARIOS),
         *fans,
+        Paragraph(
+            Markup(
+                "<p>What the scenario fans assume, and where a limit sets them:</p>"
+                '<ul id="simulation-caveats">{}</ul>'
+            ).format(Markup("").join(Markup("<li>{}</li>").format(n) for n in notes))
+        ),
+        *([conditional] if conditional is not None else []),
         Table(
             "table-events",
             "Odds of events (share of paths)",

@@ -72,7 +72,16 @@ from jevons.simulate.engine import (
 )
 from jevons.simulate.events import Event as CompiledEvent
 from jevons.simulate.events import compile_event
-from jevons.simulate.montecarlo import LABELS, MAX_PATHS, QUANTILES, SimulationResult, simulate
+from jevons.simulate.montecarlo import (
+    LABELS,
+    MAX_PATHS,
+    QUANTILES,
+    SimulationResult,
+    check_limits,
+    conditional_on_elasticity,
+    event_label,
+    simulate,
+)
 from jevons.simulate.parameters import OUTPUTS
 from jevons.simulate.scenarios import Sampled, Scenario, _first_problem, load_scenario
 
@@ -458,6 +467,9 @@ def _simulate_on(
         varied=tuple(sorted(n for n, v in run.sampled.items() if not isinstance(v, float))),
         method=dict(stream.method),
         relative_error={k: float(v) for k, v in stream.relative_error.items()},
+        # Computed here, on the first paths only (bounded cost), exactly as ``simulate`` does.
+        conditional=conditional_on_elasticity(run.sampled, sc, run.events, run.paths),
+        limits=check_limits(run.params, sc, run.paths),
     )
 
 
@@ -566,7 +578,9 @@ class SweepResult:
         for p in self.points:
             capex = p.result.series["capex_usd"]
             at = ", ".join(f"{k}={v:g}" for k, v in p.values.items())
-            odds = "; ".join(f"P({text}) = {q:.3f}" for text, q in p.result.events.items())
+            odds = "; ".join(
+                f"P({event_label(text)}) = {q:.3f}" for text, q in p.result.events.items()
+            )
             lines.append(
                 f"{at}: {capex['p50'][-1] / 1e9:,.1f} [{capex['p05'][-1] / 1e9:,.1f}-"
                 f"{capex['p95'][-1] / 1e9:,.1f}]" + (f"; {odds}" if odds else "")

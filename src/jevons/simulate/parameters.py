@@ -77,13 +77,17 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "elasticity",
             "dimensionless",
-            -1.49,
+            -1.35,
             -5.0,
             0.5,
-            "Price elasticity of demand for AI compute: the bound from spending growth in jevons "
-            "verdict (median; all spending growth credited to the price), the most elastic value "
-            "the data allow, not an estimate. The published estimates (e.g. -1.11, Demirer et "
-            "al. 2025) are less elastic: see the inelastic scenario.",
+            "Price elasticity of demand for AI compute: not known (jevons verdict), so the "
+            "scenarios draw it uniformly over [-2.40, -0.30] (jevons.simulate.prior) and this "
+            "default is that prior's midpoint. The more elastic end is the bound from spending "
+            "growth (its 90% limit; the bound's median, -1.49, is the most elastic reading the "
+            "data allow, not an estimate); the less elastic end is the lower 90% limit of the "
+            "least elastic published reading (Borri et al. 2026, +0.28), so the prior covers "
+            "the published readings (Demirer et al. 2025, -1.11) and the inelastic region "
+            "(a third of its mass lies above -1).",
             from_data=True,
         ),
         _P(
@@ -131,16 +135,16 @@ REGISTRY: Final[dict[str, Parameter]] = {
         _P(
             "adoption_growth",
             "per year (log)",
-            -0.920,
+            -0.567,
             -5.0,
             5.0,
             "Growth of demand at a constant price. Unless a scenario sets it, it is derived per "
             "path as demand_growth + elasticity * hist_price_decline, so that on the historical "
             "price trend demand grows as fast as the calibration found, whatever elasticity is "
             "drawn. At the "
-            "default elasticity it is negative: the fall in price alone raises demand faster "
-            "than the capacity the companies built, a sign that the implied elasticity "
-            "overstates the price response.",
+            "default elasticity it is negative: the fall in price alone would raise demand "
+            "faster than the capacity the companies built. It is positive only for "
+            "elasticities above -demand_growth / hist_price_decline (about -1.13).",
             from_data=True,
         ),
         _P(

@@ -5,11 +5,26 @@ model runs once per design row (vectorized: the rows are paths), and the varianc
 output is split between the parameters: S1 is a parameter's share alone, ST its share with all
 its interactions. Non-uniform inputs enter through their quantile functions, taken from a large
 seeded draw of each distribution (truncated to the parameter's range, as in a simulation).
+
+The calibrated parameters (``CALIBRATED``: the investment rule, demand growth and the start
+state) are varied too, unless the scenario fixes them itself (``capex-freeze`` sets the rule to
+0): a simulation holds them at their fitted values, but they rest on at most 15 aggregate
+quarters with revenue and utilization unobserved, and refitted on less data they move a lot.
+Each is drawn uniformly over the range of its refits (``calibrated_ranges``): the calibration
+repeated on the data known at every quarter end from ``REFIT_FROM`` to the last. For
+``demand_ratio0`` the refit's value is the state it hands to a forecast (demand relative to
+capacity in its last quarter, ``calibrate.state_at``). The refits are joint fits, and drawing
+their parameters independently also makes combinations no single fit chose, so these indices
+say how much the output moves over the values the data have supported, not how likely each is.
 """
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
+import functools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,7 +34,9 @@ from SALib.analyze import sobol as sobol_analyze  # type: ignore[import-untyped]
 from SALib.sample import sobol as sobol_sample  # type: ignore[import-untyped]
 
 from jevons.errors import UsageError
+from jevons.simulate.calibrate import calibrate, state_at
 from jevons.simulate.derived import resolve
+from jevons.simulate.distributions import Distribution, Uniform
 from jevons.simulate.distributions import sample as draw
 from jevons.simulate.engine import run
 from jevons.simulate.events import ALIASES, Ref, compile_event
@@ -27,6 +44,73 @@ from jevons.simulate.scenarios import Scenario, load_scenario, parameter_rng
 
 QUANTILE_DRAWS: Final = 200_000
 MAX_ROWS: Final = 2_000_000
+#: The parameters the calibration sets, varied over the range of their refits.
+CALIBRATED: Final = (
+    "capex_drift",
+    "util_response",
+    "growth_response",
+    "demand_growth",
+    "demand_ratio0",
+)
+#: The first refit's cutoff: eight quarters of history (2022Q1-2023Q4), the fewest the refits
+#: use, as in the rolling backtest's first origins.
+REFIT_FROM: Final = "2023Q4"
+
+
+@dataclass(frozen=True)
+class CalibratedRange:
+    """A calibrated parameter's values over the refits, and the uniform range drawn from."""
+
+    parameter: str
+    low: float
+    high: float
+    cutoffs: tuple[str, ...]
+    values: tuple[float, ...]
+
+    @property
+    def basis(self) -> str:
+        return (
+            f"uniform over the {len(self.values)} refits at quarter ends {self.cutoffs[0]} to "
+            f"{self.cutoffs[-1]}: {self.low:.3g} to {self.high:.3g}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameter": self.parameter,
+            "low": self.low,
+            "high": self.high,
+            "refits": dict(zip(self.cutoffs, self.values, strict=True)),
+            "basis": self.basis,
+        }
+
+
+def _quarter_end(label: str) -> date:
+    year, q = int(label[:4]), int(label[-1])
+    return date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
+
+
+@functools.cache
+def calibrated_ranges() -> dict[str, CalibratedRange]:
+    """Each calibrated parameter's range over the refits at every quarter end from REFIT_FROM to
+    the last quarter of the ledger (cached: the refits take a few seconds)."""
+    from jevons.simulate.history import quarter_index, quarter_label, total_capex
+
+    last = total_capex()[-1].label
+    cutoffs = tuple(
+        quarter_label(i) for i in range(quarter_index(REFIT_FROM), quarter_index(last) + 1)
+    )
+    fits: dict[str, list[float]] = {name: [] for name in CALIBRATED}
+    for cutoff in cutoffs:
+        cal = calibrate(until=_quarter_end(cutoff))
+        for name in CALIBRATED:
+            if name == "demand_ratio0":
+                fits[name].append(state_at(cal, cal.quarters[-1])[0])
+            else:
+                fits[name].append(cal.fitted[name])
+    return {
+        name: CalibratedRange(name, min(values), max(values), cutoffs, tuple(values))
+        for name, values in fits.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -51,6 +135,7 @@ class SensitivityResult:
     indices: tuple[SensitivityIndex, ...]  # ranked by total effect, largest first
     output_mean: float
     output_sd: float
+    ranges: dict[str, str] = dataclasses.field(default_factory=dict)  # parameter -> what's drawn
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +147,7 @@ class SensitivityResult:
             "output_mean": self.output_mean,
             "output_sd": self.output_sd,
             "ranking": [i.to_dict() for i in self.indices],
+            "ranges": self.ranges,
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -76,6 +162,8 @@ class SensitivityResult:
                 f"{rank}. {i.parameter:18} total {i.st:6.3f} +/- {i.st_conf:.3f}   "
                 f"first-order {i.s1:6.3f} +/- {i.s1_conf:.3f}"
             )
+        lines.append("Drawn:")
+        lines.extend(f"  {name}: {what}" for name, what in self.ranges.items())
         return "\n".join(lines)
 
 
@@ -95,7 +183,17 @@ def sensitivity(
     """Sobol indices of ``output`` over the scenario's distributions, ranked."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     ref = _metric(output, sc)
-    varied = sorted(k for k, v in sc.parameters.items() if not isinstance(v, float))
+    specs: dict[str, Distribution] = {
+        k: v for k, v in sc.parameters.items() if not isinstance(v, float)
+    }
+    ranges = {k: f"the scenario's {v.describe()}" for k, v in specs.items()}
+    fixed = [name for name in CALIBRATED if name in sc.parameters]
+    if len(fixed) < len(CALIBRATED):
+        for name, found in calibrated_ranges().items():
+            if name not in sc.parameters and found.high > found.low:
+                specs[name] = Uniform(low=found.low, high=found.high)
+                ranges[name] = found.basis
+    varied = sorted(specs)
     if not varied:
         raise UsageError(f"scenario {sc.name} sets no distributions: there is nothing to vary")
     if n < 16 or n & (n - 1):
@@ -107,7 +205,7 @@ def sensitivity(
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     params: dict[str, Any] = dict(sc.sample(1, seed))
     for j, name in enumerate(varied):
-        spec = sc.parameters[name]
+        spec = specs[name]
         assert not isinstance(spec, float)
         pool = draw(spec, QUANTILE_DRAWS, parameter_rng(seed, name), parameter=name)
         params[name] = np.quantile(pool, unit[:, j])
@@ -131,5 +229,13 @@ def sensitivity(
         key=lambda i: -i.st,
     )
     return SensitivityResult(
-        sc.name, output, n, rows, seed, tuple(indices), float(np.mean(y)), float(np.std(y))
+        sc.name,
+        output,
+        n,
+        rows,
+        seed,
+        tuple(indices),
+        float(np.mean(y)),
+        float(np.std(y)),
+        {name: ranges[name] for name in varied},
     )
