@@ -102,8 +102,15 @@ def _base_layout(title: str, axis: str, unit: str, columns: Sequence[str]) -> di
     }
 
 
-def fan_figure(result: SimulationResult, output: str) -> go.Figure:
-    """A fan chart of one output: the 90% and 50% bands across paths and the median."""
+def fan_figure(
+    result: SimulationResult, output: str, *, label: str | None = None, changed: bool = False
+) -> go.Figure:
+    """A fan chart of one output: the 90% and 50% bands across paths and the median.
+
+    ``label`` names the scenario in the title (the result's own name by default); ``changed``
+    says it is a scenario the dashboard's sliders changed, so the title marks it on a line of
+    its own rather than passing it off as the scenario the CLI and the report run.
+    """
     spec = FAN_SPECS[output]
     periods = list(result.periods)
     qs = result.series[output]
@@ -132,12 +139,16 @@ def fan_figure(result: SimulationResult, output: str) -> go.Figure:
             line={"width": 2.5, "color": spec.colour},
         )
     )
-    layout = _base_layout(
-        f"{spec.title}: {result.scenario}, {result.paths:,} paths",
-        spec.axis,
-        spec.unit,
-        _CSV_COLUMNS,
-    )
+    name = label or result.scenario
+    title = f"{spec.title}: {name}, {result.paths:,} paths"
+    if changed:
+        title = (
+            f"{spec.title}: {name}<br><sup>{result.paths:,} paths; sliders not moved keep the "
+            "scenario's values</sup>"
+        )
+    layout = _base_layout(title, spec.axis, spec.unit, _CSV_COLUMNS)
+    if changed:
+        layout["margin"]["t"] = 80
     if spec.log:
         layout["yaxis"]["type"] = "log"
     if spec.percent:
