@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import io
 import json
+import math
 import socket
 import time
 import urllib.request
@@ -19,6 +20,7 @@ dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
 from jevons.errors import UsageError  # noqa: E402
+from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 from jevons.simulate.montecarlo import simulate  # noqa: E402
 from jevons.simulate.scenarios import load_scenario  # noqa: E402
 from jevons.web import (  # noqa: E402
@@ -48,7 +50,7 @@ from jevons.web.app import (  # noqa: E402
     update_controls,
     update_fans,
 )
-from jevons.web.figures import FAN_SPECS  # noqa: E402
+from jevons.web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
 
 # Slider values in the order of fan_figures' arguments, at the baseline's central values.
 BASE = {
@@ -366,17 +368,47 @@ def test_capex_chart_has_a_bar_per_company_in_billions_and_the_total() -> None:
 
     chart = capex_chart(["AMZN", "GOOGL"], "gross")
     fig = chart.figure
-    assert [t.name for t in fig.data] == ["AMZN", "GOOGL", "total"]
-    assert [t.type for t in fig.data] == ["bar", "bar", "scatter"]
+    assert [t.name for t in fig.data][:3] == ["AMZN", "GOOGL", "total"]
+    assert [t.type for t in fig.data][:3] == ["bar", "bar", "scatter"]
     assert fig.layout.barmode == "stack"
     frame = figure_frame(fig)
     amzn = jevons.capex(["AMZN"], basis="gross").value("AMZN", "2024Q4")
     assert amzn is not None
     assert frame.loc["2024Q4", "AMZN ($B per quarter)"] == pytest.approx(amzn / 1e9)
-    both = frame.dropna()
+    both = frame.drop(columns=f"{PARTIAL_COLUMN} ($B per quarter)").dropna()
+    assert len(both) > 10
     assert (
         both["AMZN ($B per quarter)"] + both["GOOGL ($B per quarter)"]
     ).tolist() == pytest.approx(both["total ($B per quarter)"].tolist())
+
+
+def test_incomplete_quarters_are_split_off_the_total_and_labelled() -> None:
+    """Issue 10: Alphabet's 2026Q1 is not in the data yet; 2026Q1 must not look like a fall."""
+    chart = capex_chart(["AMZN", "GOOGL", "META", "MSFT"], "gross")
+    fig = chart.figure
+    frame = figure_frame(fig)
+    total = frame["total ($B per quarter)"]
+    partial = frame[f"{PARTIAL_COLUMN} ($B per quarter)"]
+    assert math.isnan(total["2026Q1"]) and math.isnan(total["2026Q2"])
+    assert not math.isnan(total["2025Q4"])
+    # the total line stops at the last quarter where every company reported
+    assert total.last_valid_index() == "2025Q4"
+    # incomplete and complete quarters are disjoint: a quarter has a total or a partial sum
+    assert (total.isna() | partial.isna()).all()
+    three = frame.loc["2026Q1", [f"{t} ($B per quarter)" for t in ("AMZN", "META", "MSFT")]]
+    assert partial["2026Q1"] == pytest.approx(three.sum())
+    marked = next(t for t in fig.data if t.meta["column"] == PARTIAL_COLUMN)
+    labels = dict(zip(marked.x, marked.meta["labels"], strict=True))
+    assert labels["2026Q1"] == "incomplete: 3 of 4 companies reported"
+    assert labels["2026Q2"] == "incomplete: 1 of 4 companies reported"
+    amzn = next(t for t in fig.data if t.name == "AMZN")
+    styles = zip(amzn.marker.opacity, amzn.marker.pattern.shape, strict=True)
+    shade = dict(zip(amzn.x, styles, strict=True))
+    assert shade["2026Q1"] == (INCOMPLETE_OPACITY, INCOMPLETE_PATTERN)
+    assert shade["2025Q4"] == (1.0, "")
+    note = next(n for n in chart.notes if "incomplete quarters" in n)
+    assert "Latest, 2026Q2: incomplete: 1 of 4 companies reported" in note
+    assert "GOOGL: not yet reported, latest 2025Q4" in note
 
 
 def test_a_company_keeps_its_colour_whatever_else_is_selected() -> None:

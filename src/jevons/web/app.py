@@ -38,6 +38,7 @@ from pydantic import ValidationError
 
 from jevons.capex.bases import BASES, BASIS_DEFINITIONS
 from jevons.capex.companies import companies as store_companies
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.ledger import capex
 from jevons.errors import JevonsError, UsageError
 from jevons.simulate.distributions import ParameterValue
@@ -533,10 +534,13 @@ def capex_chart(companies: Sequence[str] | None, basis: str) -> CapexChart:
     notes = [f"Basis {basis}: {BASIS_DEFINITIONS[basis]}."]
     if gaps:
         notes.append(f"{gaps} company-quarters are gaps in the ledger (no bar): never estimated.")
-    omitted = sum(1 for n in total.notes if "total omitted" in n)
-    if omitted:
+    incomplete = [c for c in quarter_coverage(ledger.records, ledger.companies) if not c.complete]
+    if incomplete and len(ledger.companies) > 1:
+        latest = incomplete[-1]
         notes.append(
-            f"The total is left out of {omitted} quarters in which a company has no value."
+            f"{len(incomplete)} incomplete quarters (faded, hatched bars; the open circle is "
+            f"the partial sum, not a total): the total is drawn only where every company "
+            f"reported. Latest, {latest.period}: {latest.label} ({latest.why})."
         )
     notes.extend(n for n in ledger.notes if "headline" in n)
     return CapexChart(capex_figure(ledger, total, all_tickers), tuple(notes))
