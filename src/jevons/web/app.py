@@ -660,7 +660,10 @@ def _scenario_panel() -> html.Div:
     return html.Div(
         [
             html.H2("Market simulator"),
-            html.Label("Scenario (the base; the sliders fix their parameters)"),
+            html.Label(
+                "Scenario (untouched sliders keep its own values; a moved slider fixes its "
+                "parameter, and the chart titles say so)"
+            ),
             dcc.Dropdown(
                 id=IDS["scenario_select"],
                 options=[{"label": n, "value": n} for n in builtin_names()],
