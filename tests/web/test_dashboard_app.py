@@ -197,12 +197,14 @@ def test_a_moved_slider_changes_the_scenario_and_every_title_says_how() -> None:
 
 
 def test_slider_changes_compares_with_the_scenarios_own_positions() -> None:
+    at = scenario_controls("baseline").values[0]  # the elasticity slider's own position
     # the shock slider holds log10 of the factor; 1.0 is the baseline's "no shock"
-    assert slider_changes("baseline", {"elasticity": -1.5, "shock_factor": 1.0}) == {}
+    assert slider_changes("baseline", {"elasticity": at, "shock_factor": 1.0}) == {}
     assert slider_changes("deepseek-shock", {"shock_factor": 10.0}) == {}
     assert slider_changes("deepseek-shock", {"shock_factor": 1.0}) == {"shock_factor": 1.0}
     # a typed value off the snapped position is a change, even if it rounds onto it
-    assert slider_changes("baseline", {"elasticity": -1.49}) == {"elasticity": -1.49}
+    typed = at + 0.01
+    assert slider_changes("baseline", {"elasticity": typed}) == {"elasticity": typed}
     assert scenario_label("elastic", {}) == "elastic"
 
 
@@ -317,7 +319,13 @@ def test_readouts_show_values_in_their_units() -> None:
         "10,000 paths",
     )
     own = slider_readouts("baseline", *scenario_controls("baseline").values, 10_000)
-    assert own[0] == "scenario's own: drawn per path (estimate), median -1.49"
+    drawn = load_scenario("baseline").parameters["elasticity"]
+    assert not isinstance(drawn, float)  # the baseline draws it: the readout says so
+    median = next(
+        x / 1000 for x in range(-5000, 500) if drawn.cdf(x / 1000) >= 0.5
+    )  # the median to 0.001, by a scan of the cdf
+    assert own[0].startswith(f"scenario's own: drawn per path ({drawn.dist}), median ")
+    assert float(own[0].rsplit(" ", 1)[1]) == pytest.approx(median, abs=0.006)
     assert own[3] == "scenario's own: 2.84 per year (log): x17.1 a year"  # 2.838, not 2.85
     assert slider_readouts(None, None, None, None, None, None, None, None)[0] == "-"
 
