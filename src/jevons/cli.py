@@ -1030,7 +1030,12 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 def scenarios_show(
     name: Annotated[str, typer.Argument(help="A built-in name or a TOML file.")],
     all_parameters: Annotated[
-        bool, typer.Option("--all", help="Every parameter, with its unit and basis.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Every parameter, with its unit and basis; derived ones are commented out, "
+            "so the file runs exactly as NAME does.",
+        ),
     ] = False,
 ) -> None:
     """Print a scenario as TOML, to start a new file from."""

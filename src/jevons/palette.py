@@ -28,3 +28,11 @@ def company_colour(ticker: str, order: Sequence[str] = ()) -> str:
     extras = [t for t in order if t not in COMPANY_COLOURS]
     index = extras.index(ticker) if ticker in extras else len(extras)
     return EXTRA_COLOURS[index % len(EXTRA_COLOURS)]
+
+
+#: Quarters in which not every company has reported (``jevons.capex.coverage``) are drawn faded
+#: and hatched, in the report and the dashboard alike, so a partial stack never reads as a fall.
+INCOMPLETE_OPACITY: Final = 0.35
+INCOMPLETE_PATTERN: Final = "/"
+#: The marker giving an incomplete quarter's partial sum and how many companies it covers.
+INCOMPLETE_COLOUR: Final = "#555555"

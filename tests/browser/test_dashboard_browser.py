@@ -45,6 +45,10 @@ def _data(page: Any, chart: str) -> str:
     return str(raw)
 
 
+def _title(page: Any, chart: str) -> str:
+    return str(page.locator(f"#{chart} .gtitle").first.text_content())
+
+
 def test_dashboard_renders_and_a_slider_moves_the_fans(
     server: Any, page: Any, artifacts: Path
 ) -> None:
@@ -55,6 +59,14 @@ def test_dashboard_renders_and_a_slider_moves_the_fans(
         paths = page.locator(f"#{chart} .scatterlayer .trace, #{chart} .barlayer .trace")
         assert paths.count() > 0, f"{chart} drew no trace"
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    # Untouched, the page runs the scenario itself, and the titles say so (issue 10).
+    assert "changed" not in _title(page, "fan-revenue")
+    assert "as shipped" in page.locator("#fan-status").inner_text()
+    # The capex chart splits off the quarters not every company has reported yet.
+    names = page.evaluate(
+        "() => document.querySelector('#capex-chart .js-plotly-plot').data.map(t => t.name)"
+    )
+    assert any(str(n).startswith("incomplete quarter") for n in names), names
 
     before = _data(page, "fan-revenue")
     handle = page.locator("#hw-decline-slider [role=slider]").first
@@ -72,6 +84,7 @@ def test_dashboard_renders_and_a_slider_moves_the_fans(
     _wait_rendered(page, "fan-revenue")
     after = _data(page, "fan-revenue")
     assert after != before, "moving the hardware slider did not change the revenue fan"
+    assert "baseline, changed: hw_decline" in _title(page, "fan-revenue")
     page.screenshot(path=str(artifacts / "dashboard-after-slider.png"), full_page=True)
     assert page.locator("#scenario-error").inner_text().strip() == ""
     errors = [e for e in page.console_errors if "favicon" not in e]

@@ -8,10 +8,11 @@ import pytest
 from markupsafe import Markup
 
 from jevons.analogs.analysis import analogs
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.guidance import guidance
 from jevons.capex.ledger import capex
 from jevons.demand.verdict import make_verdict
-from jevons.palette import EXTRA_COLOURS
+from jevons.palette import EXTRA_COLOURS, INCOMPLETE_OPACITY, INCOMPLETE_PATTERN
 from jevons.prices.frontier import frontier_trends
 from jevons.prices.hedonic import hedonic_index
 from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
@@ -159,3 +160,35 @@ def test_helpers() -> None:
     cap = caption("Shows x.", ["usage", "missing"], {"usage": "ai/usage.csv"}, origin="o")
     assert isinstance(cap, Markup)
     assert '<a href="#dataset-usage">ai/usage.csv</a>, missing' in str(cap)
+
+
+def test_incomplete_quarters_are_drawn_apart_never_as_a_fall_in_the_total() -> None:
+    """Issue 10: a quarter some company has not reported yet must not look like a fall."""
+    quarters = capex(basis="gross", freq="quarter")
+    totals = capex(basis="gross", freq="quarter", total=True)
+    fig = ch.capex_quarterly(quarters.records, totals.records, [], basis="gross")
+    coverage = {c.period: c for c in quarter_coverage(quarters.records)}
+    incomplete = sorted(p for p, c in coverage.items() if not c.complete)
+    assert "2026Q1" in incomplete  # Alphabet's 2026Q1 is not in the shipped data
+    total = next(t for t in fig.data if (t.meta or {}).get("role") == "total")
+    by_x = dict(zip(total.x, total.y, strict=True))
+    for period in incomplete:
+        assert by_x[ch.quarter_start(period)] is None, period
+    complete = [p for p, c in coverage.items() if c.complete]
+    assert complete and all(by_x[ch.quarter_start(p)] is not None for p in complete)
+    # the total line's last point is the last quarter in which every company reported
+    last = max(x for x, y in by_x.items() if y is not None)
+    assert last == ch.quarter_start(max(complete))
+    marked = next(t for t in fig.data if (t.meta or {}).get("role") == "incomplete")
+    assert list(marked.x) == [ch.quarter_start(p) for p in incomplete]
+    assert marked.meta["labels"][incomplete.index("2026Q1")] == (
+        "incomplete: 3 of 5 companies reported"
+    )
+    assert marked.y[incomplete.index("2026Q1")] == pytest.approx(
+        coverage["2026Q1"].partial_usd / 1e9
+    )
+    amzn = next(t for t in fig.data if t.name == "AMZN")
+    styles = zip(amzn.marker.opacity, amzn.marker.pattern.shape, strict=True)
+    shade = dict(zip(amzn.x, styles, strict=True))
+    assert shade[ch.quarter_start("2026Q1")] == (INCOMPLETE_OPACITY, INCOMPLETE_PATTERN)
+    assert shade[ch.quarter_start(max(complete))] == (1.0, "")

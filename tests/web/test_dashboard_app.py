@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import io
 import json
+import math
 import socket
 import time
 import urllib.request
@@ -19,6 +20,7 @@ dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
 from jevons.errors import UsageError  # noqa: E402
+from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 from jevons.simulate.montecarlo import simulate  # noqa: E402
 from jevons.simulate.scenarios import load_scenario  # noqa: E402
 from jevons.web import (  # noqa: E402
@@ -33,19 +35,22 @@ from jevons.web import (  # noqa: E402
     figure_csv,
     figure_frame,
     scenario_controls,
+    scenario_label,
     serve,
+    slider_changes,
     start_server,
 )
 from jevons.web.__main__ import main as web_main  # noqa: E402
 from jevons.web.app import (  # noqa: E402
     FAN_CHARTS,
+    PARAMETER_SLIDERS,
     download_csv,
     slider_readouts,
     update_capex,
     update_controls,
     update_fans,
 )
-from jevons.web.figures import FAN_SPECS  # noqa: E402
+from jevons.web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
 
 # Slider values in the order of fan_figures' arguments, at the baseline's central values.
 BASE = {
@@ -56,6 +61,11 @@ BASE = {
     "hw_decline": 0.335,
     "lead_time": 2,
 }
+
+
+def _factor(positions: tuple[float, ...]) -> tuple[float, ...]:
+    """Slider positions as ``fan_figures`` takes them: the shock as its factor, not log10."""
+    return tuple(10**v if s.log10 else v for s, v in zip(PARAMETER_SLIDERS, positions, strict=True))
 
 
 def fans(scenario: str = "baseline", paths: int = 2_000, **changes: float) -> Any:
@@ -137,15 +147,78 @@ def test_fan_figures_change_when_the_elasticity_changes() -> None:
 
 
 def test_sliders_fix_their_parameters_and_keep_the_other_distributions() -> None:
-    result = fans().result
-    # baseline draws elasticity, hw_decline and algo_gain; the sliders fix the first two.
+    result = fans(hw_decline=0.4).result
+    # baseline draws elasticity, hw_decline and algo_gain; the moved sliders fix the first two.
     assert result.varied == ("algo_gain",)
+    # a slider left where the scenario put it (hw_decline at 0.335) keeps its distribution
+    assert fans().result.varied == ("algo_gain", "hw_decline")
+
+
+@pytest.mark.parametrize("name", ["baseline", "deepseek-shock", "inelastic"])
+def test_untouched_sliders_run_the_scenario_itself(name: str) -> None:
+    """The untouched page gives the CLI's and the report's numbers (issue 10): no snapped
+    elasticity (-1.49 shown as -1.5), no demand growth 2.838 run as 2.85, no median fixed."""
+    controls = scenario_controls(name)
+    got = fan_figures(name, *_factor(controls.values), 500, seed=1)
+    assert got.changes == {} and got.label == name
+    assert got.result.to_dict() == simulate(name, paths=500, seed=1).to_dict()
+    title = got.figures[IDS["fan_capex"]].layout.title.text
+    assert title == f"Capex: {name}, 500 paths"
+    # the same through the Dash callback: the events it lists are the CLI's
+    out = update_fans(name, *controls.values, 500)
+    cli = simulate(name, paths=500, seed=0)
+    assert [li.children for li in out[len(FAN_CHARTS)]] == [
+        f"P({text}) = {p:.3f}" for text, p in cli.events.items()
+    ]
+    assert "as shipped" in out[-2] and out[-1] == ""
+
+
+def test_a_moved_slider_changes_the_scenario_and_every_title_says_how() -> None:
+    controls = scenario_controls("baseline")
+    moved = list(_factor(controls.values))
+    moved[0] = -2.0  # elasticity
+    moved[1] = 10.0  # shock factor
+    got = fan_figures("baseline", *moved, 500)
+    assert got.changes == {"elasticity": -2.0, "shock_factor": 10.0}
+    assert got.label == "baseline, changed: elasticity -2, shock_factor 10"
+    for chart in FAN_CHARTS:
+        assert "baseline, changed: elasticity -2, shock_factor 10" in (
+            got.figures[chart].layout.title.text
+        )
+    expected = simulate(
+        adjusted_scenario(load_scenario("baseline"), got.changes), paths=500, seed=0
+    )
+    assert got.result.to_dict() == expected.to_dict()
+    assert got.result.to_dict() != simulate("baseline", paths=500, seed=0).to_dict()
+    out = update_fans("baseline", -2.0, *controls.values[1:], 500)
+    assert out[-2].endswith(
+        "the scenario baseline, changed: elasticity -2 (untouched sliders keep the scenario's own values)"
+    )
+
+
+def test_slider_changes_compares_with_the_scenarios_own_positions() -> None:
+    at = scenario_controls("baseline").values[0]  # the elasticity slider's own position
+    # the shock slider holds log10 of the factor; 1.0 is the baseline's "no shock"
+    assert slider_changes("baseline", {"elasticity": at, "shock_factor": 1.0}) == {}
+    assert slider_changes("deepseek-shock", {"shock_factor": 10.0}) == {}
+    assert slider_changes("deepseek-shock", {"shock_factor": 1.0}) == {"shock_factor": 1.0}
+    # a typed value off the snapped position is a change, even if it rounds onto it
+    typed = at + 0.01
+    assert slider_changes("baseline", {"elasticity": typed}) == {"elasticity": typed}
+    assert scenario_label("elastic", {}) == "elastic"
 
 
 def test_fan_figures_equal_a_direct_simulation_of_the_overridden_scenario() -> None:
     got = fans(elasticity=-0.8, shock=5.0, shock_quarter=3, lead_time=4)
-    overrides = {**BASE, "elasticity": -0.8, "shock": 5.0, "shock_quarter": 3, "lead_time": 4}
-    overrides["shock_factor"] = overrides.pop("shock")
+    # hw_decline stays at the baseline's slider position (0.335): untouched, not overridden
+    overrides = {
+        "elasticity": -0.8,
+        "shock_factor": 5.0,
+        "shock_quarter": 3,
+        "demand_growth": BASE["demand_growth"],
+        "lead_time": 4,
+    }
+    assert got.changes == overrides
     expected = simulate(
         adjusted_scenario(load_scenario("baseline"), overrides), paths=2_000, seed=0
     )
@@ -239,10 +312,21 @@ def test_readouts_show_values_in_their_units() -> None:
         "10x",
         "2025Q4 (quarter 3)",
         "2.80 per year (log): x16.4 a year",
-        "0.335 per year (log): cost halves every 2.1 years",
-        "2 quarters",
+        # at the baseline's own slider position: the scenario's distribution, which runs
+        "scenario's own: drawn per path (triangular), median 0.335 per year (log): cost halves "
+        "every 2.1 years",
+        "scenario's own: 2 quarters",
         "10,000 paths",
     )
+    own = slider_readouts("baseline", *scenario_controls("baseline").values, 10_000)
+    drawn = load_scenario("baseline").parameters["elasticity"]
+    assert not isinstance(drawn, float)  # the baseline draws it: the readout says so
+    median = next(
+        x / 1000 for x in range(-5000, 500) if drawn.cdf(x / 1000) >= 0.5
+    )  # the median to 0.001, by a scan of the cdf
+    assert own[0].startswith(f"scenario's own: drawn per path ({drawn.dist}), median ")
+    assert float(own[0].rsplit(" ", 1)[1]) == pytest.approx(median, abs=0.006)
+    assert own[3] == "scenario's own: 2.84 per year (log): x17.1 a year"  # 2.838, not 2.85
     assert slider_readouts(None, None, None, None, None, None, None, None)[0] == "-"
 
 
@@ -292,17 +376,47 @@ def test_capex_chart_has_a_bar_per_company_in_billions_and_the_total() -> None:
 
     chart = capex_chart(["AMZN", "GOOGL"], "gross")
     fig = chart.figure
-    assert [t.name for t in fig.data] == ["AMZN", "GOOGL", "total"]
-    assert [t.type for t in fig.data] == ["bar", "bar", "scatter"]
+    assert [t.name for t in fig.data][:3] == ["AMZN", "GOOGL", "total"]
+    assert [t.type for t in fig.data][:3] == ["bar", "bar", "scatter"]
     assert fig.layout.barmode == "stack"
     frame = figure_frame(fig)
     amzn = jevons.capex(["AMZN"], basis="gross").value("AMZN", "2024Q4")
     assert amzn is not None
     assert frame.loc["2024Q4", "AMZN ($B per quarter)"] == pytest.approx(amzn / 1e9)
-    both = frame.dropna()
+    both = frame.drop(columns=f"{PARTIAL_COLUMN} ($B per quarter)").dropna()
+    assert len(both) > 10
     assert (
         both["AMZN ($B per quarter)"] + both["GOOGL ($B per quarter)"]
     ).tolist() == pytest.approx(both["total ($B per quarter)"].tolist())
+
+
+def test_incomplete_quarters_are_split_off_the_total_and_labelled() -> None:
+    """Issue 10: Alphabet's 2026Q1 is not in the data yet; 2026Q1 must not look like a fall."""
+    chart = capex_chart(["AMZN", "GOOGL", "META", "MSFT"], "gross")
+    fig = chart.figure
+    frame = figure_frame(fig)
+    total = frame["total ($B per quarter)"]
+    partial = frame[f"{PARTIAL_COLUMN} ($B per quarter)"]
+    assert math.isnan(total["2026Q1"]) and math.isnan(total["2026Q2"])
+    assert not math.isnan(total["2025Q4"])
+    # the total line stops at the last quarter where every company reported
+    assert total.last_valid_index() == "2025Q4"
+    # incomplete and complete quarters are disjoint: a quarter has a total or a partial sum
+    assert (total.isna() | partial.isna()).all()
+    three = frame.loc["2026Q1", [f"{t} ($B per quarter)" for t in ("AMZN", "META", "MSFT")]]
+    assert partial["2026Q1"] == pytest.approx(three.sum())
+    marked = next(t for t in fig.data if t.meta["column"] == PARTIAL_COLUMN)
+    labels = dict(zip(marked.x, marked.meta["labels"], strict=True))
+    assert labels["2026Q1"] == "incomplete: 3 of 4 companies reported"
+    assert labels["2026Q2"] == "incomplete: 1 of 4 companies reported"
+    amzn = next(t for t in fig.data if t.name == "AMZN")
+    styles = zip(amzn.marker.opacity, amzn.marker.pattern.shape, strict=True)
+    shade = dict(zip(amzn.x, styles, strict=True))
+    assert shade["2026Q1"] == (INCOMPLETE_OPACITY, INCOMPLETE_PATTERN)
+    assert shade["2025Q4"] == (1.0, "")
+    note = next(n for n in chart.notes if "incomplete quarters" in n)
+    assert "Latest, 2026Q2: incomplete: 1 of 4 companies reported" in note
+    assert "GOOGL: not yet reported, latest 2025Q4" in note
 
 
 def test_a_company_keeps_its_colour_whatever_else_is_selected() -> None:

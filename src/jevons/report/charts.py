@@ -18,13 +18,20 @@ from plotly.subplots import make_subplots  # type: ignore[import-untyped]
 
 from jevons.analogs.analysis import AnalogsResult
 from jevons.analogs.published import PublishedEstimate
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.guidance import GuidanceRow
 from jevons.capex.ledger import TOTAL, CapexRecord
 from jevons.demand.verdict import UNIT_ELASTIC, Verdict
 from jevons.forecast import ForecastResult
 from jevons.forecast.result import TOTAL as FORECAST_TOTAL
 from jevons.palette import COMPANY_COLOURS as PALETTE
-from jevons.palette import TOTAL_COLOUR, company_colour
+from jevons.palette import (
+    INCOMPLETE_COLOUR,
+    INCOMPLETE_OPACITY,
+    INCOMPLETE_PATTERN,
+    TOTAL_COLOUR,
+    company_colour,
+)
 from jevons.prices.frontier import FrontierTrend
 from jevons.prices.hedonic import HedonicResult
 from jevons.prices.published import PublishedRange
@@ -112,9 +119,18 @@ def capex_quarterly(
     basis: str,
 ) -> Any:
     """Stacked bars per company by calendar quarter, the total as a line, and the dates that
-    might have moved plans: DeepSeek R1's release and every guidance announcement."""
+    might have moved plans: DeepSeek R1's release and every guidance announcement.
+
+    A quarter in which not every company has a value (``jevons.capex.coverage``) is incomplete:
+    its bars are faded and hatched, the total line has no point there (it stops at the last
+    quarter where every company reported), and a separate marker gives the partial sum with
+    "incomplete: X of Y companies reported", so that late reporters never look like a fall.
+    """
     order = list(dict.fromkeys(r.ticker for r in records))
     periods = sorted({r.calendar_period for r in records} | {r.calendar_period for r in totals})
+    coverage = {c.period: c for c in quarter_coverage(records, order)}
+    incomplete = [p for p in periods if p in coverage and not coverage[p].complete]
+    faded = [p in incomplete for p in periods]
     fig = go.Figure()
     for ticker in order:
         by_period = {r.calendar_period: r for r in records if r.ticker == ticker}
@@ -123,6 +139,7 @@ def capex_quarterly(
             (by_period[p].gap or "") if p in by_period and by_period[p].value_usd is None else ""
             for p in periods
         ]
+        state = [coverage[p].label if p in coverage else "" for p in periods]
         fig.add_trace(
             go.Bar(
                 name=ticker,
@@ -130,17 +147,28 @@ def capex_quarterly(
                 y=ys,
                 xperiod="M3",
                 xperiodalignment="middle",
-                marker_color=company_colour(ticker, order),
-                customdata=[[p, n] for p, n in zip(periods, notes, strict=True)],
-                hovertemplate=f"{ticker} %{{customdata[0]}}: $%{{y:,.1f}}B<extra></extra>",
+                marker={
+                    "color": company_colour(ticker, order),
+                    "opacity": [INCOMPLETE_OPACITY if f else 1.0 for f in faded],
+                    "pattern": {"shape": [INCOMPLETE_PATTERN if f else "" for f in faded]},
+                },
+                customdata=[[p, n, c] for p, n, c in zip(periods, notes, state, strict=True)],
+                hovertemplate=(
+                    f"{ticker} %{{customdata[0]}}: $%{{y:,.1f}}B (%{{customdata[2]}})"
+                    "<extra></extra>"
+                ),
             )
         )
     total_by = {r.calendar_period: r.value_usd for r in totals}
     fig.add_trace(
         go.Scatter(
-            name="Total (quarters where every company reports)",
+            name="Total (quarters where every company reported)",
             x=[quarter_start(p) for p in periods],
-            y=[_billions(total_by.get(p)) for p in periods],
+            # Only complete quarters: a total over the companies that reported is not a total.
+            y=[
+                None if f else _billions(total_by.get(p))
+                for p, f in zip(periods, faded, strict=True)
+            ],
             xperiod="M3",
             xperiodalignment="middle",
             mode="lines+markers",
@@ -148,8 +176,36 @@ def capex_quarterly(
             customdata=periods,
             hovertemplate="Total %{customdata}: $%{y:,.1f}B<extra></extra>",
             connectgaps=False,
+            meta={"role": "total"},
         )
     )
+    if incomplete:
+        parts = [coverage[p] for p in incomplete]
+        fig.add_trace(
+            go.Scatter(
+                name="Incomplete quarter: sum of the companies that reported (X of Y), not a total",
+                x=[quarter_start(p) for p in incomplete],
+                y=[_billions(c.partial_usd) for c in parts],
+                xperiod="M3",
+                xperiodalignment="middle",
+                mode="markers+text",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 9,
+                    "color": INCOMPLETE_COLOUR,
+                    "line": {"width": 2},
+                },
+                text=[f"{len(c.reported)} of {c.expected}" for c in parts],
+                textposition="top center",
+                textfont={"size": 10, "color": INCOMPLETE_COLOUR},
+                customdata=[[c.period, c.label, c.why] for c in parts],
+                hovertemplate=(
+                    "%{customdata[0]} %{customdata[1]}: partial sum $%{y:,.1f}B"
+                    "<br>%{customdata[2]}<extra></extra>"
+                ),
+                meta={"role": "incomplete", "labels": [c.label for c in parts]},
+            )
+        )
     _deepseek_marker(fig)
     _plan_markers(fig, plans, order)
     _layout(

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from jevons.analogs.analysis import AnalogResult
 from jevons.analogs.published import PublishedEstimate, published_estimates
 from jevons.capex.bases import BASIS_DEFINITIONS
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.guidance import guidance
 from jevons.capex.ledger import CapexRecord, capex
 from jevons.demand.verdict import Verdict, fmt_number
@@ -431,6 +432,35 @@ def _guidance_table(ctx: Context, rows: Sequence[Any]) -> Table:
     )
 
 
+def _incomplete_paragraph(records: Sequence[CapexRecord]) -> Paragraph:
+    """Which quarters are incomplete, naming those after the last complete one in full: they
+    are the newest numbers, and the ones a reader would otherwise take for a fall."""
+    coverage = quarter_coverage(records)
+    complete = [c.period for c in coverage if c.complete]
+    last = complete[-1] if complete else ""
+    recent = [c for c in coverage if not c.complete and c.period > last]
+    earlier = sum(1 for c in coverage if not c.complete and c.period < last)
+    if not recent and not earlier:
+        return Paragraph(Markup("Every quarter shown has a value for every company."))
+    text = Markup(
+        "The total stops at <strong>{last}</strong>, the last quarter in which every company "
+        "reported."
+    ).format(last=last or "no quarter")
+    if recent:
+        text += Markup(" After it: {items}.").format(
+            items=Markup("; ").join(
+                Markup("{period} {label} ({why})").format(period=c.period, label=c.label, why=c.why)
+                for c in recent
+            )
+        )
+    if earlier:
+        text += Markup(
+            " {n} earlier quarters are incomplete too (a company's filings start later, or a "
+            "gap); they are drawn the same way."
+        ).format(n=earlier)
+    return Paragraph(text)
+
+
 def capex_section(ctx: Context) -> Section:
     quarters = capex(basis=ctx.basis, freq="quarter")
     q_totals = capex(basis=ctx.basis, freq="quarter", total=True)
@@ -457,14 +487,18 @@ def capex_section(ctx: Context) -> Section:
                 companies=", ".join(quarters.companies),
             )
         ),
+        _incomplete_paragraph(quarters.records),
         ctx.chart(
             charts.CHART_CAPEX_QUARTERLY,
             "Capex per company by calendar quarter",
             charts.capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
             ctx.caption(
-                "Stacked bars per company, the total as a line; the dashed line marks DeepSeek "
-                "R1's release (2025-01-20) and the triangles each capex plan's announcement "
-                "(see the guidance chart).",
+                "Stacked bars per company, the total as a line where every company reported; "
+                "faded, hatched bars mark incomplete quarters (a company has not reported, or "
+                "has a gap), whose open circle gives the partial sum and how many companies it "
+                "covers: never a fall in total capex. The dashed line marks DeepSeek R1's "
+                "release (2025-01-20) and the triangles each capex plan's announcement (see the "
+                "guidance chart).",
                 [*capex_data, "guidance"],
                 origin=_CAPEX_ORIGIN,
             ),

@@ -63,6 +63,11 @@ _TOML_END: Final = re.compile(r"\s*\(at end of document\)$")
 
 Sampled: TypeAlias = dict[str, FloatArray | float]
 
+#: Parameters that ``jevons.simulate.derived.resolve`` derives per path from the others unless
+#: a scenario sets them. An export with every parameter must leave them unset, or the derived
+#: value at the defaults would be frozen into every path and the file would answer differently.
+DERIVED: Final = frozenset({"adoption_growth"})
+
 
 class EventSpec(BaseModel):
     """An ``[[events]]`` entry: the event's text (see ``jevons.simulate.events``)."""
@@ -316,7 +321,9 @@ def scenario_toml(scenario: Scenario, *, all_parameters: bool = False) -> str:
 
     Each parameter line ends with a comment giving its unit and allowed range. With
     ``all_parameters`` every registry parameter is written, defaults included, each after a
-    comment giving its basis, so the file documents every assumption of the run.
+    comment giving its basis, so the file documents every assumption of the run; a parameter
+    derived per path (``DERIVED``) that the scenario does not set is written commented out, so
+    that the file runs exactly as the scenario does (same paths and seed, same numbers).
     """
     lines = [
         f"name = {_toml_str(scenario.name)}",
@@ -330,13 +337,20 @@ def scenario_toml(scenario: Scenario, *, all_parameters: bool = False) -> str:
     for name, param in REGISTRY.items():
         if name not in values:
             continue
+        derived = name in DERIVED and name not in scenario.parameters
         if all_parameters:
             origin = "set by the scenario" if name in scenario.parameters else "default"
+            if derived:
+                origin = (
+                    "derived per path, so left unset; the number below is its default, "
+                    "uncomment the line to fix it to a number for every path instead"
+                )
             basis = f"{param.basis} ({origin})"
             lines += textwrap.wrap(basis, 98, initial_indent="# ", subsequent_indent="# ")
         value = values[name]
         note = f"  # {param.unit}; allowed [{param.low:g}, {param.high:g}]"
-        lines.append(f"{name} = {_toml_value(value, param.integer)}{note}")
+        comment = "# " if derived else ""
+        lines.append(f"{comment}{name} = {_toml_value(value, param.integer)}{note}")
     for spec in scenario.events:
         lines += ["", "[[events]]", f"text = {_toml_str(spec.text)}"]
     return "\n".join(lines) + "\n"

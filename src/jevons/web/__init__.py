@@ -30,6 +30,8 @@ from jevons.web.app import (
     create_app,
     fan_figures,
     scenario_controls,
+    scenario_label,
+    slider_changes,
 )
 from jevons.web.figures import figure_csv, figure_frame
 from jevons.web.ids import DOWNLOADS, IDS
@@ -50,6 +52,8 @@ __all__ = [
     "figure_csv",
     "figure_frame",
     "scenario_controls",
+    "scenario_label",
     "serve",
+    "slider_changes",
     "start_server",
 ]

@@ -7,13 +7,17 @@ wrapper never lets an exception reach Dash: a ``JevonsError`` becomes its one-li
 panel's error element, anything else is logged with its traceback on the server and shown as
 one line, and the charts keep their last good state.
 
-The sliders fix their parameters as numbers: a scenario that draws the elasticity from a
-distribution runs with the slider's single value instead, while every parameter without a
-slider keeps the scenario's own value or distribution (so the fans still show the uncertainty of
-the rest). Choosing a scenario moves the sliders to that scenario's values (a distribution's
-median), so that choosing ``deepseek-shock`` shows its shock instead of overriding it with no
-shock. The overridden scenario is validated by the ``Scenario`` model itself, so the page states
-the same range errors as a scenario file would.
+Choosing a scenario moves the sliders to that scenario's values (a distribution's median,
+snapped to the slider's steps), so that choosing ``deepseek-shock`` shows its shock. A slider
+still where the scenario put it is *untouched* and changes nothing: the run is the scenario
+itself, with its own numbers and distributions, so the untouched page gives exactly the numbers
+of ``jevons simulate NAME`` and of the report (same paths and seed). Snapping a slider's
+position (the elasticity -1.49 shows as -1.5 on 0.05 steps), or fixing a drawn parameter at its
+median, would otherwise run a different scenario under the same name. A moved slider fixes its
+parameter to the slider's number (a distribution is replaced by it), and every chart title then
+names the scenario as changed, and how ("baseline, changed: elasticity -2"). The changed
+scenario is validated by the ``Scenario`` model itself, so the page states the same range errors
+as a scenario file would.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
@@ -34,6 +38,7 @@ from pydantic import ValidationError
 
 from jevons.capex.bases import BASES, BASIS_DEFINITIONS
 from jevons.capex.companies import companies as store_companies
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.ledger import capex
 from jevons.errors import JevonsError, UsageError
 from jevons.simulate.distributions import ParameterValue
@@ -175,7 +180,7 @@ SLIDERS: Final[tuple[SliderSpec, ...]] = (
 )
 _SLIDER: Final = {s.key: s for s in SLIDERS}
 #: The sliders that set scenario parameters, in the order of ``fan_figures``' arguments.
-_PARAMETER_SLIDERS: Final = tuple(s for s in SLIDERS if s.parameter)
+PARAMETER_SLIDERS: Final = tuple(s for s in SLIDERS if s.parameter)
 
 
 # --- scenarios -------------------------------------------------------------------------------
@@ -237,9 +242,49 @@ def _first_problem(exc: ValidationError) -> str:
 class ScenarioControls:
     """Where the sliders go when a scenario is chosen, and the shock-quarter marks it needs."""
 
-    values: tuple[float, ...]  # slider positions, in the order of _PARAMETER_SLIDERS
+    values: tuple[float, ...]  # slider positions, in the order of PARAMETER_SLIDERS
     quarter_marks: dict[int, str] = field(hash=False)
     last_quarter: int
+
+
+def slider_changes(scenario: str | Scenario, values: Mapping[str, float]) -> dict[str, float]:
+    """The slider parameters moved away from where choosing ``scenario`` put them.
+
+    ``values`` maps a slider's parameter to its value in the parameter's unit (the shock as the
+    factor, not its log10 position). A value at the scenario's slider position is untouched and
+    left out, so an untouched page runs the scenario itself; the result maps each moved
+    parameter to its new value, in slider order.
+    """
+    positions = dict(
+        zip(
+            (s.parameter for s in PARAMETER_SLIDERS),
+            scenario_controls(scenario).values,
+            strict=True,
+        )
+    )
+    changed: dict[str, float] = {}
+    for spec in PARAMETER_SLIDERS:
+        if spec.parameter not in values:
+            continue
+        value = values[spec.parameter]
+        if spec.log10:
+            # The factor is rounded to three digits (``shock_factor``), which moves its log10
+            # by less than half a step: within half a step is the same slider position.
+            moved = value <= 0 or abs(math.log10(value) - positions[spec.parameter]) > spec.step / 2
+        else:
+            moved = abs(value - positions[spec.parameter]) > 1e-9
+        if moved:
+            changed[spec.parameter] = value
+    return changed
+
+
+def scenario_label(name: str, changes: Mapping[str, float]) -> str:
+    """The scenario's name, and the parameters the sliders changed as a file would set them:
+    "baseline", or "baseline, changed: elasticity -2, shock_factor 10"."""
+    if not changes:
+        return name
+    moved = ", ".join(f"{k} {v:g}" for k, v in changes.items())
+    return f"{name}, changed: {moved}"
 
 
 def scenario_controls(scenario: str | Scenario) -> ScenarioControls:
@@ -247,7 +292,7 @@ def scenario_controls(scenario: str | Scenario) -> ScenarioControls:
     sc = _scenario(scenario)
     params = sc.parameter_values()
     values = tuple(
-        s.position(_central(s.parameter, params[s.parameter])) for s in _PARAMETER_SLIDERS
+        s.position(_central(s.parameter, params[s.parameter])) for s in PARAMETER_SLIDERS
     )
     periods = sc.periods
     return ScenarioControls(
@@ -267,6 +312,9 @@ class FanFigures:
     result: SimulationResult
     figures: dict[str, go.Figure] = field(hash=False)
     seconds: float  # simulation and figures, wall clock
+    #: The parameters the sliders moved from the scenario's values (empty: the scenario itself).
+    changes: dict[str, float] = field(default_factory=dict, hash=False)
+    label: str = ""  # the scenario as the chart titles name it (``scenario_label``)
 
 
 def _number(label: str, value: object) -> float:
@@ -301,20 +349,34 @@ def fan_figures(
     *,
     seed: int = SEED,
 ) -> FanFigures:
-    """Run ``scenario`` with the slider parameters fixed to these values; the four fan charts.
+    """Run ``scenario`` as the sliders set it; the four fan charts.
 
+    Sliders where the scenario put them (``scenario_controls``) leave it alone; each moved
+    slider fixes its parameter to its value (``slider_changes``), and the titles say so.
     ``shock`` is the factor itself (10.0 for a tenfold gain), not the slider's log10 position.
     Raises JevonsError (one line) for any value the scenario model rejects.
     """
     start = time.perf_counter()
     base = _scenario(scenario)
     given = (elasticity, shock, shock_quarter, demand_growth, hw_decline, lead_time)
-    overrides = {
-        s.parameter: _number(s.label, v) for s, v in zip(_PARAMETER_SLIDERS, given, strict=True)
+    values = {
+        s.parameter: _number(s.label, v) for s, v in zip(PARAMETER_SLIDERS, given, strict=True)
     }
-    result = simulate(adjusted_scenario(base, overrides), paths=_paths(paths), seed=seed)
-    figures = {chart: fan_figure(result, output) for chart, output in FAN_CHARTS.items()}
-    return FanFigures(result=result, figures=figures, seconds=time.perf_counter() - start)
+    changes = slider_changes(base, values)
+    run = adjusted_scenario(base, changes) if changes else base
+    result = simulate(run, paths=_paths(paths), seed=seed)
+    label = scenario_label(base.name, changes)
+    figures = {
+        chart: fan_figure(result, output, label=label, changed=bool(changes))
+        for chart, output in FAN_CHARTS.items()
+    }
+    return FanFigures(
+        result=result,
+        figures=figures,
+        seconds=time.perf_counter() - start,
+        changes=changes,
+        label=label,
+    )
 
 
 def update_fans(
@@ -331,7 +393,7 @@ def update_fans(
     raw = (elasticity, shock_position, shock_quarter, demand_growth, hw_decline, lead_time)
     try:
         e, s, q, d, h, lt = (
-            _number(spec.label, v) for spec, v in zip(_PARAMETER_SLIDERS, raw, strict=True)
+            _number(spec.label, v) for spec, v in zip(PARAMETER_SLIDERS, raw, strict=True)
         )
         fans = fan_figures(scenario or "", e, shock_factor(s), q, d, h, lt, _paths(paths))
     except Exception as exc:
@@ -341,9 +403,15 @@ def update_fans(
     events = [html.Li(f"P({text}) = {p:.3f}") for text, p in result.events.items()] or [
         html.Li("this scenario names no events")
     ]
+    what = (
+        f"the scenario {fans.label} (untouched sliders keep the scenario's own values)"
+        if fans.changes
+        else f"the scenario {fans.label} as shipped, the numbers of `jevons simulate "
+        f"{fans.label} --paths {result.paths} --seed {result.seed}`"
+    )
     status = (
         f"{result.paths:,} paths, seed {result.seed}, {len(result.periods)} quarters: "
-        f"simulated and drawn in {fans.seconds:.2f} s"
+        f"simulated and drawn in {fans.seconds:.2f} s; {what}"
     )
     return (*(fans.figures[c] for c in FAN_CHARTS), events, status, "")
 
@@ -361,7 +429,7 @@ def update_controls(scenario: str | None) -> tuple[Any, ...]:
         controls = scenario_controls(scenario or "")
     except Exception as exc:
         _message(exc)
-        return (*([no_update] * len(_PARAMETER_SLIDERS)), no_update, no_update)
+        return (*([no_update] * len(PARAMETER_SLIDERS)), no_update, no_update)
     return (*controls.values, controls.quarter_marks, controls.last_quarter)
 
 
@@ -375,44 +443,59 @@ def slider_readouts(
     lead_time: float | None,
     paths: float | None,
 ) -> tuple[str, ...]:
-    """Each slider's value in its parameter's unit, shown beside the slider."""
+    """Each slider's value in its parameter's unit, shown beside the slider.
+
+    A slider still where the scenario put it shows the scenario's own value instead (which
+    the run uses): its exact number, or its distribution and median, since the slider can only
+    show a snapped point.
+    """
     try:
-        periods = _scenario(scenario).periods
+        sc: Scenario | None = _scenario(scenario)
     except JevonsError:
-        periods = []
-    e, s, q, d, h, lt, n = (
-        _finite(v)
-        for v in (
-            elasticity,
-            shock_position,
-            shock_quarter,
-            demand_growth,
-            hw_decline,
-            lead_time,
-            paths,
-        )
-    )
-    if q is None:
-        quarter = "-"
-    elif q.is_integer() and 0 <= q < len(periods):
-        quarter = f"{periods[int(q)]} (quarter {q:g})"
-    else:
-        quarter = f"quarter {q:g}"
-    if h is None:
-        hardware = "-"
-    elif h > 0:
-        hardware = f"{h:.3f} per year (log): cost halves every {math.log(2) / h:.1f} years"
-    else:
-        hardware = "0: no hardware progress"
-    return (
-        "-" if e is None else f"{e:.2f}",
-        "-" if s is None else f"{shock_factor(s):g}x",
-        quarter,
-        "-" if d is None else f"{d:.2f} per year (log): x{math.exp(d):.1f} a year",
-        hardware,
-        "-" if lt is None else f"{lt:g} quarters",
-        "-" if n is None else f"{n:,.0f} paths",
-    )
+        sc = None
+    periods = sc.periods if sc is not None else []
+
+    def quarter(q: float) -> str:
+        if q.is_integer() and 0 <= q < len(periods):
+            return f"{periods[int(q)]} (quarter {q:g})"
+        return f"quarter {q:g}"
+
+    def hardware(h: float) -> str:
+        if h > 0:
+            return f"{h:.3f} per year (log): cost halves every {math.log(2) / h:.1f} years"
+        return "0: no hardware progress"
+
+    shown: dict[str, Callable[[float], str]] = {
+        "elasticity": lambda e: f"{e:.2f}",
+        "shock_factor": lambda f: f"{f:g}x",
+        "shock_quarter": quarter,
+        "demand_growth": lambda d: f"{d:.2f} per year (log): x{math.exp(d):.1f} a year",
+        "hw_decline": hardware,
+        "lead_time": lambda lt: f"{lt:g} quarters",
+    }
+    raw = (elasticity, shock_position, shock_quarter, demand_growth, hw_decline, lead_time)
+    own = sc.parameter_values() if sc is not None else {}
+    at = scenario_controls(sc).values if sc is not None else ()
+    texts: list[str] = []
+    for i, (spec, position) in enumerate(zip(PARAMETER_SLIDERS, raw, strict=True)):
+        value = _finite(position)
+        fmt = shown[spec.parameter]
+        if value is None:
+            texts.append("-")
+        elif at and abs(value - at[i]) <= 1e-9:
+            texts.append(_own_value(spec.parameter, own[spec.parameter], fmt))
+        else:
+            texts.append(fmt(shock_factor(value) if spec.log10 else value))
+    n = _finite(paths)
+    texts.append("-" if n is None else f"{n:,.0f} paths")
+    return tuple(texts)
+
+
+def _own_value(name: str, value: ParameterValue, fmt: Callable[[float], str]) -> str:
+    """An untouched slider's readout: the scenario's own number, or what it draws per path."""
+    if isinstance(value, float):
+        return f"scenario's own: {fmt(value)}"
+    return f"scenario's own: drawn per path ({value.dist}), median {fmt(_central(name, value))}"
 
 
 def _finite(value: object) -> float | None:
@@ -451,10 +534,13 @@ def capex_chart(companies: Sequence[str] | None, basis: str) -> CapexChart:
     notes = [f"Basis {basis}: {BASIS_DEFINITIONS[basis]}."]
     if gaps:
         notes.append(f"{gaps} company-quarters are gaps in the ledger (no bar): never estimated.")
-    omitted = sum(1 for n in total.notes if "total omitted" in n)
-    if omitted:
+    incomplete = [c for c in quarter_coverage(ledger.records, ledger.companies) if not c.complete]
+    if incomplete and len(ledger.companies) > 1:
+        latest = incomplete[-1]
         notes.append(
-            f"The total is left out of {omitted} quarters in which a company has no value."
+            f"{len(incomplete)} incomplete quarters (faded, hatched bars; the open circle is "
+            f"the partial sum, not a total): the total is drawn only where every company "
+            f"reported. Latest, {latest.period}: {latest.label} ({latest.why})."
         )
     notes.extend(n for n in ledger.notes if "headline" in n)
     return CapexChart(capex_figure(ledger, total, all_tickers), tuple(notes))
@@ -562,7 +648,7 @@ def _capex_panel() -> html.Div:
 
 def _scenario_panel() -> html.Div:
     controls = scenario_controls(DEFAULT_SCENARIO)
-    positions = dict(zip((s.key for s in _PARAMETER_SLIDERS), controls.values, strict=True))
+    positions = dict(zip((s.key for s in PARAMETER_SLIDERS), controls.values, strict=True))
     sliders = [
         _slider(
             s,
@@ -574,7 +660,10 @@ def _scenario_panel() -> html.Div:
     return html.Div(
         [
             html.H2("Market simulator"),
-            html.Label("Scenario (the base; the sliders fix their parameters)"),
+            html.Label(
+                "Scenario (untouched sliders keep its own values; a moved slider fixes its "
+                "parameter, and the chart titles say so)"
+            ),
             dcc.Dropdown(
                 id=IDS["scenario_select"],
                 options=[{"label": n, "value": n} for n in builtin_names()],
@@ -623,7 +712,7 @@ def create_app() -> Dash:
         Input(IDS["basis_select"], "value"),
     )(update_capex)
     app.callback(
-        *(Output(s.slider_id, "value") for s in _PARAMETER_SLIDERS),
+        *(Output(s.slider_id, "value") for s in PARAMETER_SLIDERS),
         Output(_SLIDER["shock_quarter"].slider_id, "marks"),
         Output(_SLIDER["shock_quarter"].slider_id, "max"),
         Input(IDS["scenario_select"], "value"),

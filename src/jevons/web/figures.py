@@ -20,8 +20,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
+from jevons.capex.coverage import quarter_coverage
 from jevons.capex.ledger import TOTAL, CapexResult
-from jevons.palette import TOTAL_COLOUR, company_colour
+from jevons.palette import (
+    INCOMPLETE_COLOUR,
+    INCOMPLETE_OPACITY,
+    INCOMPLETE_PATTERN,
+    TOTAL_COLOUR,
+    company_colour,
+)
 from jevons.simulate.montecarlo import SimulationResult
 
 BILLION: Final = 1e9
@@ -102,8 +109,15 @@ def _base_layout(title: str, axis: str, unit: str, columns: Sequence[str]) -> di
     }
 
 
-def fan_figure(result: SimulationResult, output: str) -> go.Figure:
-    """A fan chart of one output: the 90% and 50% bands across paths and the median."""
+def fan_figure(
+    result: SimulationResult, output: str, *, label: str | None = None, changed: bool = False
+) -> go.Figure:
+    """A fan chart of one output: the 90% and 50% bands across paths and the median.
+
+    ``label`` names the scenario in the title (the result's own name by default); ``changed``
+    says it is a scenario the dashboard's sliders changed, so the title marks it on a line of
+    its own rather than passing it off as the scenario the CLI and the report run.
+    """
     spec = FAN_SPECS[output]
     periods = list(result.periods)
     qs = result.series[output]
@@ -132,17 +146,25 @@ def fan_figure(result: SimulationResult, output: str) -> go.Figure:
             line={"width": 2.5, "color": spec.colour},
         )
     )
-    layout = _base_layout(
-        f"{spec.title}: {result.scenario}, {result.paths:,} paths",
-        spec.axis,
-        spec.unit,
-        _CSV_COLUMNS,
-    )
+    name = label or result.scenario
+    title = f"{spec.title}: {name}, {result.paths:,} paths"
+    if changed:
+        title = (
+            f"{spec.title}: {name}<br><sup>{result.paths:,} paths; sliders not moved keep the "
+            "scenario's values</sup>"
+        )
+    layout = _base_layout(title, spec.axis, spec.unit, _CSV_COLUMNS)
+    if changed:
+        layout["margin"]["t"] = 80
     if spec.log:
         layout["yaxis"]["type"] = "log"
     if spec.percent:
         layout["yaxis"]["tickformat"] = ".0%"
     return go.Figure(data=traces, layout=layout)
+
+
+#: The CSV column of an incomplete quarter's partial sum (``capex_figure``).
+PARTIAL_COLUMN: Final = "partial sum, incomplete quarter"
 
 
 def capex_figure(
@@ -151,18 +173,36 @@ def capex_figure(
     """Quarterly capex per company as stacked bars in $B, one colour per company, and the total.
 
     ``total`` is the ledger's own total (``capex(..., total=True)``), drawn only for quarters in
-    which every selected company has a value: a total over a gap would be a wrong number.
+    which every selected company has a value: a total over a gap would be a wrong number. A
+    quarter in which some company has no value (``jevons.capex.coverage``: not reported yet, or
+    a gap) is drawn apart: faded, hatched bars and an open circle at the partial sum labelled
+    "incomplete: X of Y companies reported", so that late reporters never look like a fall.
     """
+    coverage = {c.period: c for c in quarter_coverage(ledger.records, ledger.companies)}
+
+    def incomplete(period: str) -> bool:
+        return period in coverage and not coverage[period].complete
+
     traces: list[go.Bar | go.Scatter] = []
     for ticker in ledger.companies:
         rows = sorted((r for r in ledger.records if r.ticker == ticker), key=lambda r: r.period)
         colour = company_colour(ticker, tickers_in_store)
+        faded = [incomplete(r.calendar_period) for r in rows]
         traces.append(
             go.Bar(
                 x=[r.period for r in rows],
                 y=[None if r.value_usd is None else r.value_usd / BILLION for r in rows],
                 name=ticker,
-                marker={"color": colour},
+                marker={
+                    "color": colour,
+                    "opacity": [INCOMPLETE_OPACITY if f else 1.0 for f in faded],
+                    "pattern": {"shape": [INCOMPLETE_PATTERN if f else "" for f in faded]},
+                },
+                customdata=[
+                    coverage[r.calendar_period].label if r.calendar_period in coverage else ""
+                    for r in rows
+                ],
+                hovertemplate=f"{ticker}: $%{{y:,.1f}}B (%{{customdata}})<extra></extra>",
                 meta={"column": ticker},
             )
         )
@@ -172,7 +212,12 @@ def capex_figure(
         traces.append(
             go.Scatter(
                 x=[r.period for r in rows],
-                y=[None if r.value_usd is None else r.value_usd / BILLION for r in rows],
+                y=[
+                    None
+                    if r.value_usd is None or incomplete(r.calendar_period)
+                    else r.value_usd / BILLION
+                    for r in rows
+                ],
                 name="total",
                 mode="lines+markers",
                 line={"color": TOTAL_COLOUR, "width": 2},
@@ -180,6 +225,31 @@ def capex_figure(
             )
         )
         columns.append("total")
+    partial = [c for c in coverage.values() if not c.complete]
+    if partial and len(ledger.companies) > 1:
+        traces.append(
+            go.Scatter(
+                x=[c.period for c in partial],
+                y=[c.partial_usd / BILLION for c in partial],
+                name="incomplete quarter: partial sum (X of Y companies), not a total",
+                mode="markers+text",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 9,
+                    "color": INCOMPLETE_COLOUR,
+                    "line": {"width": 2},
+                },
+                text=[f"{len(c.reported)} of {c.expected}" for c in partial],
+                textposition="top center",
+                textfont={"size": 10, "color": INCOMPLETE_COLOUR},
+                customdata=[[c.label, c.why] for c in partial],
+                hovertemplate=(
+                    "%{customdata[0]}: partial sum $%{y:,.1f}B<br>%{customdata[1]}<extra></extra>"
+                ),
+                meta={"column": PARTIAL_COLUMN, "labels": [c.label for c in partial]},
+            )
+        )
+        columns.append(PARTIAL_COLUMN)
     layout = _base_layout(
         f"Capex by quarter, basis {ledger.basis}",
         "capex ($B per quarter)",
