@@ -1,6 +1,11 @@
-"""The forecast model: pooled annual-growth momentum, seasonal anchoring, plans as measurements.
+"""The forecast model: annual momentum, plans as measurements, seasonal split into quarters.
 
-Estimated only from a :class:`~jevons.forecast.data.Panel` already cut at the origin:
+Estimated only from a :class:`~jevons.forecast.data.Panel` already cut at the origin. The model
+is annual (fiscal years) and the quarters are a split of each year, so that the quarterly path is
+coherent with the annual one: next year's quarters follow next year's total, never last year's
+quarters (growing each quarter from the same quarter a year earlier made a sawtooth: a steep
+ramp within a year pulled up by its plan, then a drop to the next Q1, which grew from last year's
+un-pulled Q1).
 
 1. **Momentum, pooled across companies.** Each company's fiscal-year log growth of gross capex
    (fiscal 2015 on) follows an AR(1), ``g[y] = a + rho * g[y-1] + sigma * e``, with ``a``, ``rho``
@@ -10,13 +15,13 @@ Estimated only from a :class:`~jevons.forecast.data.Panel` already cut at the or
    share of the residual variance common to all companies in a year (the industry cycle) is
    estimated from the residuals' pairwise products and gives the paths their cross-company
    correlation, which is what makes the total's band wide or narrow.
-2. **Q4 seasonality by anchoring.** A forecast quarter is the same quarter a year earlier grown
-   by the year's growth: ``log y[t] = log y[t-4] + G + sigma_q * n``. The seasonal shape (Q4
-   above Q1, for instance) is carried from the last year observed; ``sigma_q`` is the pooled
-   spread of a quarter's year-on-year growth around the trailing-four-quarter growth (zero,
-   with a note, when fewer than four such deviations exist before the origin). The starting
-   growth is the last four quarters over the four before (or the last fiscal year's growth when
-   eight quarters are not yet known).
+2. **Seasonal shares.** Each fiscal quarter's share of its fiscal year, per company, from the
+   complete fiscal years of quarters known at the origin (quarterly history starts in 2022, so one
+   to five years), shrunk towards the pooled shares by method-of-moments empirical Bayes. The
+   quarters of the current year already reported are a measurement of the year's total (their
+   sum over their shares, with the error spread ``ytd_sd`` of that ratio in past years); the
+   remainder of the total is split over the unreported quarters by their shares, perturbed by
+   the shares' residual spread and renormalised so that a year's quarters add up to its total.
 3. **Plans as noisy measurements.** An annual plan announced by the origin for a year not yet
    complete measures that year's spending: ``log actual = log plan + alpha + beta * lead + tau *
    e`` (the beat ratio actual/plan, pooled over companies, with ``lead`` the years from the
@@ -25,7 +30,8 @@ Estimated only from a :class:`~jevons.forecast.data.Panel` already cut at the or
    plan year). It is fitted on plans whose period ended, and was reported on the plan's basis,
    by the origin; with fewer than two such plans, plans are not used and the result says so.
    Each path's year total is then moved towards the measurement by the Kalman gain (an ensemble
-   update with perturbed observations), and later quarters grow from the updated year.
+   update with perturbed observations), after the year-to-date update; the next year grows from
+   the updated total.
 4. Other bases are gross times the company's basis/gross ratio over its last four quarters with
    both values by the origin (held fixed). Cloud revenue and backlog are not used: see
    docs/forecast.md for the reason.
@@ -233,21 +239,56 @@ def _complete_years(panel: Panel, ticker: str) -> list[FloatArray]:
     return out
 
 
+def _shrunk_shares(
+    shares: dict[str, list[FloatArray]],
+) -> tuple[dict[str, FloatArray], dict[str, float]] | None:
+    """Per company, its mean shares shrunk towards the pooled mean shares (method-of-moments
+    empirical Bayes per fiscal quarter), and the mean weight on its own; None without data.
+
+    The weight is the between-company variance of the mean shares over that plus the company
+    mean's sampling variance. When no company has two years, or only one company has data, the
+    two cannot be told apart and every company gets the pooled shares."""
+    with_data = [t for t in shares if shares[t]]
+    if not with_data:
+        return None
+    means = {t: np.mean(shares[t], axis=0) for t in with_data}
+    pooled = np.mean([means[t] for t in with_data], axis=0)
+    fitted: dict[str, FloatArray] = {t: pooled / pooled.sum() for t in shares}
+    weight: dict[str, float] = {t: 0.0 for t in shares}
+    df = sum(len(shares[t]) - 1 for t in with_data)
+    if df == 0 or len(with_data) < 2:
+        return fitted, weight
+    within = sum(((np.array(shares[t]) - means[t]) ** 2).sum(axis=0) for t in with_data) / df
+    sampling = {t: within / len(shares[t]) for t in with_data}
+    spread = np.var([means[t] for t in with_data], axis=0, ddof=1)
+    between = np.maximum(spread - np.mean(list(sampling.values()), axis=0), 0.0)
+    for t in with_data:
+        total = between + sampling[t]
+        w = np.divide(between, total, out=np.zeros(4), where=total > 0)
+        own = pooled + w * (means[t] - pooled)
+        fitted[t] = own / own.sum()
+        weight[t] = float(np.mean(w))
+    return fitted, weight
+
+
+def _rms(values: list[float]) -> float:
+    return float(math.sqrt(np.mean(np.square(values)))) if values else 0.0
+
+
 def _seasonal_fit(panel: Panel) -> SeasonalFit:
     """Each company's share of its fiscal year's capex falling in each fiscal quarter, shrunk
-    towards the pooled shares (method-of-moments empirical Bayes, per fiscal quarter).
+    towards the pooled shares (:func:`_shrunk_shares`).
 
     Quarterly history starts in 2022, so a company has one to five complete fiscal years: its own
-    mean shares are noisy, and how far they are trusted over the pooled mean is set by the ratio
-    of the between-company variance of the means to their sampling variance. With no company
-    having two complete years, own and common variation cannot be told apart and the pooled
-    shares are used for all. The residual spread of the log shares (``sigma_share``) and of the
-    year-to-date fraction (``ytd_sd[k]``, k reported quarters) give the noise of the split and of
-    the annual total implied by the year-to-date quarters."""
+    mean shares are noisy, hence the shrinkage. The spread of the log shares (``sigma_share``)
+    and of the year-to-date fraction (``ytd_sd[k]``, k reported quarters), which set the noise of
+    the split and of the annual total implied by the year-to-date quarters, are *predictive*
+    errors: each year is compared with shares fitted without it (leave one year out). In-sample
+    residuals would understate them badly when a company's shares rest on one or two years."""
     years = {t: _complete_years(panel, t) for t in COMPANIES}
     shares = {t: [v / v.sum() for v in ys] for t, ys in years.items()}
-    with_data = [t for t in COMPANIES if shares[t]]
-    if not with_data:
+    fitted = _shrunk_shares(shares)
+    if fitted is None:
         flat = (0.25, 0.25, 0.25, 0.25)
         return SeasonalFit(
             {t: flat for t in COMPANIES},
@@ -256,37 +297,24 @@ def _seasonal_fit(panel: Panel) -> SeasonalFit:
             (0.0, 0.0, 0.0),
             {t: 0 for t in COMPANIES},
         )
-    means = {t: np.mean(shares[t], axis=0) for t in with_data}
-    pooled = np.mean([means[t] for t in with_data], axis=0)
-    df = sum(len(shares[t]) - 1 for t in with_data)
-    weight: dict[str, float] = {t: 0.0 for t in COMPANIES}
-    fitted: dict[str, FloatArray] = {t: pooled / pooled.sum() for t in COMPANIES}
-    if df > 0 and len(with_data) > 1:
-        within = sum(((np.array(shares[t]) - means[t]) ** 2).sum(axis=0) for t in with_data) / df
-        sampling = np.array([within / len(shares[t]) for t in with_data])
-        spread = np.var([means[t] for t in with_data], axis=0, ddof=1)
-        between = np.maximum(spread - sampling.mean(axis=0), 0.0)
-        for t, samp in zip(with_data, sampling, strict=True):
-            w = np.divide(between, between + samp, out=np.zeros(4), where=between + samp > 0)
-            own = pooled + w * (means[t] - pooled)
-            fitted[t] = own / own.sum()
-            weight[t] = float(np.mean(w))
     log_resid: list[float] = []
     ytd: list[list[float]] = [[], [], []]
-    for t in with_data:
-        for v in years[t]:
-            log_resid.extend(np.log(v / v.sum() / fitted[t]).tolist())
+    for t in COMPANIES:
+        for i, v in enumerate(years[t]):
+            without = dict(shares)
+            without[t] = shares[t][:i] + shares[t][i + 1 :]
+            refit = _shrunk_shares(without)
+            if refit is None:
+                continue  # the only year known: nothing to predict it from
+            own = refit[0][t]
+            log_resid.extend(np.log(v / v.sum() / own).tolist())
             for k in range(1, 4):
-                ytd[k - 1].append(math.log(v[:k].sum() / v.sum() / fitted[t][:k].sum()))
+                ytd[k - 1].append(math.log(v[:k].sum() / v.sum() / own[:k].sum()))
     return SeasonalFit(
-        {t: tuple(float(x) for x in fitted[t]) for t in COMPANIES},
-        weight,
-        float(math.sqrt(np.mean(np.square(log_resid)))),
-        (
-            float(math.sqrt(np.mean(np.square(ytd[0])))),
-            float(math.sqrt(np.mean(np.square(ytd[1])))),
-            float(math.sqrt(np.mean(np.square(ytd[2])))),
-        ),
+        {t: tuple(float(x) for x in fitted[0][t]) for t in COMPANIES},
+        fitted[1],
+        _rms(log_resid),
+        (_rms(ytd[0]), _rms(ytd[1]), _rms(ytd[2])),
         {t: len(years[t]) for t in COMPANIES},
     )
 
