@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from jevons.cli import app
 from jevons.forecast import data as forecast_data
 from jevons.forecast.data import COMPANIES, collect, quarter_end, quarter_index
+from jevons.forecast.model import fiscal_quarters, fit, simulate
 from jevons.forecast.result import KEYS
 from jevons.forecast.run import forecast, forecast_panel
 
@@ -139,3 +140,79 @@ def test_bad_input_is_one_line(args: list[str], message: str) -> None:
     assert message in text
     assert len(text.splitlines()) == 1
     assert "Traceback" not in text
+
+
+def _fiscal_first(label: str, fy_end_month: int) -> bool:
+    """Whether a calendar quarter is the first quarter of its company's fiscal year."""
+    return (quarter_index(label) - (fy_end_month - 1) // 3) % 4 == 1
+
+
+@pytest.mark.parametrize("origin", ["2023Q4", "2024Q4", "2025Q3", "2026Q2"])
+def test_no_sawtooth_at_the_turn_of_the_year(origin: str) -> None:
+    """A forecast first quarter of a (fiscal) year is not far below the forecast last quarter
+    before it, unless the company's own history up to the origin shows such a drop: the threshold is the
+    smaller of 0.75 and the lowest first-quarter/previous-quarter ratio ever reported."""
+    panel = collect()
+    result, _ = forecast_panel(panel, origin=origin, paths=PATHS)
+    seen = panel.at(quarter_end(origin))
+    gross = seen.quarters["gross"]
+    months = dict(seen.fiscal_year_end_month)
+    reported_total = {
+        k: sum(gross[t][k][1] or 0.0 for t in COMPANIES)
+        for k in gross["AMZN"]
+        if all(gross[t].get(k, (None, None))[1] for t in COMPANIES)
+    }
+    histories = {t: {k: v for k, (_, v) in gross[t].items() if v} for t in COMPANIES}
+    histories["total"] = reported_total
+    months["total"] = 12
+    checked = 0
+    for name, history in histories.items():
+        ratios = [
+            v / history[prev]
+            for k, v in history.items()
+            if _fiscal_first(k, months[name])
+            and (prev := f"{int(k[:4]) - (k[5] == '1')}Q{(int(k[5]) + 2) % 4 + 1}") in history
+        ]
+        threshold = min([0.75, *ratios])
+        band = result.series[name]
+        p50 = dict(zip(band.periods, band.quantiles["p50"], strict=True))
+        for period, value in p50.items():
+            if not _fiscal_first(period, months[name]):
+                continue
+            prev = f"{int(period[:4]) - (period[5] == '1')}Q{(int(period[5]) + 2) % 4 + 1}"
+            if prev not in p50:
+                continue  # the last quarter before is reported: not the forecast's own shape
+            before = p50[prev]
+            assert value >= threshold * before, (name, period, value / before, threshold)
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("origin", ["2022Q4", "2024Q2", "2026Q2"])
+def test_quarters_sum_to_the_annual_path(origin: str) -> None:
+    """On every path, a fiscal year's reported quarters plus its forecast quarters equal the
+    year's simulated annual total, for every year wholly inside the horizon."""
+    when = quarter_end(origin)
+    seen = collect().at(when)
+    fitted = fit(seen, when)
+    sim = simulate(seen, fitted, when, horizon_to="2027Q4", paths=PATHS, seed=3)
+    end = quarter_index("2027Q4")
+    checked = 0
+    for t in COMPANIES:
+        years, annual = sim.annual[t]
+        month = seen.fiscal_year_end_month[t]
+        reported = seen.quarters["gross"][t]
+        for j, year in enumerate(years):
+            quarters = fiscal_quarters(year, month)
+            if quarter_index(quarters[-1]) > end:
+                continue
+            total = np.zeros(PATHS)
+            for k in quarters:
+                if k in sim.periods[t]:
+                    total += sim.gross[t][:, sim.periods[t].index(k)]
+                else:
+                    total += reported[k][1] or 0.0
+            np.testing.assert_allclose(total, annual[:, j], rtol=1e-12)
+            assert np.all(sim.gross[t] > 0)
+            checked += 1
+    assert checked >= len(COMPANIES)
