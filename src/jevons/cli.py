@@ -268,6 +268,8 @@ def table_unit(values: list[int]) -> tuple[float, str, str]:
     unit is chosen per table from the smallest non-zero value in it.
     """
     smallest = min((abs(v) for v in values if v), default=0)
+    if not smallest:
+        return UNITS[0]
     for scale, short, long in UNITS:
         if smallest >= 100 * scale or scale == 1.0:
             return scale, short, long
