@@ -452,6 +452,7 @@ def _company_records(
     calendar: Calendar,
     vintage: Vintage,
     source: Source,
+    coverage: bool = True,
 ) -> _CompanyLedger:
     held = gather(store, company.cik, vintage=vintage, source=source)
     values = held.values
@@ -477,7 +478,7 @@ def _company_records(
 
     records = build(basis)
     others: dict[str, set[str]] = {}
-    if any(r.value_usd is None for r in records):
+    if coverage and any(r.value_usd is None for r in records):
         for other in BASES:
             if other != basis:
                 others[other] = {r.period for r in build(other) if r.value_usd is not None}
@@ -550,7 +551,9 @@ def _calendar_years_from_quarters(
             total = sum(int(present[q][2].value or 0) for q in present)
             start = min(t[1][0] for t in present.values())
             end = max(t[1][1] for t in present.values())
-            bv = _BasisValue(total, comps, note="sum of the four fiscal quarters in this year")
+            flags = [flag for c in comps for flag in c.flags]
+            note = "; ".join(["sum of the four fiscal quarters in this year", *flags])
+            bv = _BasisValue(total, comps, note=note)
             out.append(
                 _make_record(
                     company,
@@ -693,13 +696,17 @@ def capex(
     source: Source | str = "auto",
     include_gaps: bool = True,
     store: Store | None = None,
+    coverage: bool = True,
 ) -> CapexResult:
     """The capex ledger for some companies on one basis.
 
-    ``companies`` takes tickers, CIKs or "all"; ``start``/``end`` take a year, a quarter
-    ("2024Q3") or a date and bound the period end. With ``total`` the companies are summed per
+    ``companies`` takes tickers, CIKs in any printed form, names or "all"; ``start``/``end``
+    take a label (a year, "2024Q3", or "FY2024Q1" under fiscal periods), compared with each
+    row's calendar label (its fiscal label under ``calendar="fiscal"``), or a date, which
+    bounds the period end. With ``total`` the companies are summed per
     calendar period, only where every one of them has a value; the periods left out are
-    listed in ``notes``.
+    listed in ``notes``. ``coverage`` adds a note where another basis has values the chosen
+    one lacks (it derives every basis: a ranking over thousands of filers turns it off).
     """
     _check_choice("basis", basis, BASES)
     _check_choice("freq", freq, FREQS)
@@ -728,13 +735,14 @@ def capex(
                 calendar=cast(Calendar, calendar),
                 vintage=cast(Vintage, vintage),
                 source=cast(Source, source),
+                coverage=coverage,
             )
             shown = [r for r in ledger.records if _within(r, lower, upper, fiscal)]
             records.extend(shown)
             notes.extend(ledger.notes)
-            coverage = _coverage_note(_label(company), basis, freq, shown, ledger.other_bases)
-            if coverage:
-                notes.append(coverage)
+            said = _coverage_note(_label(company), basis, freq, shown, ledger.other_bases)
+            if said:
+                notes.append(said)
     if basis == "headline":
         notes.extend(f"{_label(c)} headline: {headline_rule(c.cik).definition}" for c in chosen)
     if total:

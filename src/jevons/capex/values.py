@@ -19,7 +19,7 @@ DERIVATIONS: Final = (REPORTED, YTD_DIFFERENCE, ANNUAL_MINUS_9M, SUM_OF_QUARTERS
 SEC_XBRL: Final = "sec-xbrl"  # facts ingested from SEC companyfacts
 SHIPPED: Final = "shipped"  # the curated dataset in the package (each row cites its source)
 
-# What kind of source a number was read from (docs/capex.md, "Primary and secondary sources").
+# What kind of source a number was read from (README.md states the same rule).
 # Primary: the filer's own documents: facts ingested from SEC XBRL, a shipped row whose cited
 # address is on sec.gov (a filing, EDGAR, the XBRL API), a shipped row that cites an accession
 # and no address, or a company's investor-relations release. Secondary: anything else, i.e.
