@@ -331,3 +331,17 @@ def test_net_basis_notes_reach_the_table(snowflake: Path) -> None:
     flat = " ".join(out.split())
     assert "[1] the company reports no separate proceeds line: net equals gross" in flat
     assert flat.count("[1]") == 5  # four rows point at one footnote
+
+
+def test_report_annual_table_marks_secondary_values() -> None:
+    from jevons.capex.ledger import capex
+    from jevons.report.sections import _annual_table
+
+    years = capex(["GOOGL"], basis="gross", freq="year")
+    table = _annual_table(years.records, [], "gross")
+    cells = {row.cells[0]: str(row.cells[1]) for row in table.rows}
+    kinds = {r.period: r.source_kind for r in years.values}
+    assert kinds["2016"] == SECONDARY and cells["2016"].endswith("<sup>s</sup>")
+    primary = [p for p, k in kinds.items() if k == PRIMARY]
+    assert all("<sup>s</sup>" not in cells[p] for p in primary)
+    assert "secondary source" in str(table.caption)
