@@ -117,10 +117,6 @@ def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: s
     return True
 
 
-def _millions(value: int | float | None) -> str:
-    return "—" if value is None else f"{value / 1e6:,.0f}"
-
-
 def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
     from jevons.capex.rank import rank
 
@@ -128,15 +124,17 @@ def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
+    scale, short, _ = table_unit([r.value_usd for r in result.ranked if r.value_usd is not None])
     table = Table(title=f"Largest capex spenders, calendar {year}, {basis} basis")
-    for name in ("Rank", "Company", "CIK", "Capex ($M)", "Derivation", "Evidence"):
-        table.add_column(name, justify="right" if name in ("Rank", "Capex ($M)") else "left")
+    value_col = f"Capex ({short})"
+    for name in ("Rank", "Company", "CIK", value_col, "Derivation", "Evidence"):
+        table.add_column(name, justify="right" if name in ("Rank", value_col) else "left")
     for i, r in enumerate(result.ranked, 1):
         table.add_row(
             str(i),
             r.ticker,
             str(r.cik or ""),
-            _millions(r.value_usd),
+            "—" if r.value_usd is None else f"{r.value_usd / scale:,.0f}",
             r.derivation or "",
             escape(", ".join(r.accessions[:2])),
         )
@@ -192,7 +190,12 @@ def capex(
         str, typer.Option(help="calendar (2025Q1) or fiscal (FY2025Q3) periods.")
     ] = "calendar",
     start: Annotated[
-        str | None, typer.Option("--from", help="First period: 2023, 2023Q2 or a date.")
+        str | None,
+        typer.Option(
+            "--from",
+            help="First period by its label: 2023, 2023Q2 (calendar label), FY2023Q2 (with "
+            "--calendar fiscal), or a date (bounds the period end).",
+        ),
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period, same forms.")] = None,
     vintage: Annotated[
@@ -215,7 +218,13 @@ def capex(
     top: Annotated[int | None, typer.Option(help="With --rank: only the first N.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Hyperscaler capex per company and period, on one basis, each value traced to filings."""
+    """Capex per company and period, on one basis, each value with its source and its kind.
+
+    Kind: primary (SEC filings, SEC XBRL facts, company releases) or secondary (read from an
+    aggregator); SEC-ingested values replace shipped ones. --company takes a ticker, a CIK
+    (1640147, CIK1640147, CIK0001640147, "CIK 1640147") or the filer's name. Tables choose
+    their unit ($M, $K or $) and collapse runs of gaps with one reason.
+    """
     _check_format(fmt)
     if rank or year is not None:
         if not (rank and year is not None):
@@ -236,50 +245,125 @@ def capex(
     )
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
-        for note in result.notes if result.total else ():
+        for note in result.notes:
             err.print(f"note: {note}", markup=False, highlight=False)
         return
     if chart:
         _bar_chart(result.records, f"Capex, {result.basis} basis, {result.freq}ly, $B")
         return
+    _capex_table(result)
+
+
+UNITS: tuple[tuple[float, str, str], ...] = (
+    (1e6, "$M", "USD millions"),
+    (1e3, "$K", "USD thousands"),
+    (1.0, "$", "USD"),
+)
+
+
+def table_unit(values: list[int]) -> tuple[float, str, str]:
+    """The largest unit that still shows three significant digits of every value.
+
+    Whole $M suit the hyperscalers' billions but print a small filer's $2,058,000 as "2"; the
+    unit is chosen per table from the smallest non-zero value in it.
+    """
+    smallest = min((abs(v) for v in values if v), default=0)
+    if not smallest:
+        return UNITS[0]
+    for scale, short, long in UNITS:
+        if smallest >= 100 * scale or scale == 1.0:
+            return scale, short, long
+    return UNITS[-1]
+
+
+def _fiscal_label(r: Any) -> str:
+    if not r.fiscal_year:
+        return ""
+    return f"FY{r.fiscal_year}{'' if r.fiscal_period == 'FY' else r.fiscal_period}"
+
+
+def _other_label(r: Any, fiscal: bool) -> str:
+    """The label the Period column does not show: calendar under fiscal periods, else fiscal."""
+    return r.calendar_period if fiscal else _fiscal_label(r)
+
+
+def _capex_table(result: Any) -> None:
+    """The ledger as a table: one unit for the table, runs of gaps with one reason collapsed
+    into one row, and every row's note (the ones JSON carries) as a numbered footnote."""
+    scale, short, long = table_unit([r.value_usd for r in result.values])
     table = Table(
-        title=f"Capex, {result.basis} basis, {result.freq}ly, USD millions",
+        title=f"Capex, {result.basis} basis, {result.freq}ly, {long}",
         caption=BASIS_DEFINITIONS[result.basis],
     )
-    for name, justify in [
-        ("Company", "left"),
-        ("Period", "left"),
-        ("Fiscal", "left"),
-        ("Value ($M)", "right"),
-        ("Derivation", "left"),
-        ("Evidence", "left"),
+    fiscal = result.calendar == "fiscal"
+    for name, justify, wrap in [
+        ("Company", "left", False),
+        ("Period", "left", True),
+        ("Calendar" if fiscal else "Fiscal", "left", True),
+        (short, "right", False),
+        ("Derivation", "left", True),
+        ("Kind", "left", False),
+        ("Evidence", "left", True),
     ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for r in result.records:
-        fiscal = (
-            f"FY{r.fiscal_year}{'' if r.fiscal_period == 'FY' else r.fiscal_period}"
-            if (r.fiscal_year)
-            else ""
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=not wrap,
+            min_width={"Evidence": 10, "Period": 9, "Derivation": 9}.get(name),
         )
+    footnotes: dict[str, int] = {}
+
+    def mark(text: str | None) -> str:
+        if not text:
+            return ""
+        return f" [{footnotes.setdefault(text, len(footnotes) + 1)}]"
+
+    records = list(result.records)
+    i = 0
+    while i < len(records):
+        r = records[i]
         if r.value_usd is None:
-            table.add_row(
-                r.ticker, r.period, fiscal, "—", f"[dim]gap: {escape(r.gap or '')}[/dim]", ""
-            )
+            j = i
+            while (
+                j + 1 < len(records)
+                and records[j + 1].value_usd is None
+                and records[j + 1].ticker == r.ticker
+                and records[j + 1].gap == r.gap
+            ):
+                j += 1
+            last = records[j]
+            span = r.period if j == i else f"{r.period}-\n{last.period}"
+            other = _other_label(r, fiscal)
+            if j > i:
+                other += f"-\n{_other_label(last, fiscal)}"
+            runs = "gap" if j == i else f"{j - i + 1} gaps"
+            table.add_row(r.ticker, span, other, "—", f"[dim]{runs}{mark(r.gap)}[/dim]", "", "")
+            i = j + 1
             continue
-        evidence = ", ".join(r.accessions[:2]) or (r.source_urls[0] if r.source_urls else "")
-        if len(r.accessions) > 2:
-            evidence += f" +{len(r.accessions) - 2}"
+        evidence = ", ".join(r.accessions[:1]) or (r.source_urls[0] if r.source_urls else "")
+        if len(r.accessions) > 1:
+            evidence += f" +{len(r.accessions) - 1}"
         table.add_row(
             r.ticker,
             r.period,
-            fiscal,
-            _millions(r.value_usd),
-            r.derivation or "",
+            _other_label(r, fiscal),
+            f"{r.value_usd / scale:,.0f}",
+            escape(f"{r.derivation or ''}{mark(r.note)}"),
+            r.source_kind or "",
             escape(f"{'/'.join(r.evidence)}: {evidence}"),
         )
+        i += 1
     out.print(table)
+    for text, number in footnotes.items():
+        out.print(f"[{number}] {text}", markup=False, highlight=False)
     for note in result.notes:
         out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
+    if any(r.source_kind in ("secondary", "mixed") for r in result.values):
+        out.print(
+            "[dim]Source: primary = SEC filings or company releases; secondary = read from "
+            "an aggregator (see each row's source_url in --format json).[/dim]",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -433,7 +517,7 @@ def companies(fmt: FormatOpt = "table") -> None:
         table.add_column(name)
     for c in result.rows:
         table.add_row(
-            c.ticker or "—",
+            c.ticker or f"CIK{c.cik}",  # the label `capex --company` accepts
             f"{c.cik:010d}",
             escape(c.name or ""),
             c.fiscal_year_end,

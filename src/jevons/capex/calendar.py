@@ -76,27 +76,72 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"{year}Q{quarter}"
 
 
-def parse_period_bound(text: str, *, upper: bool) -> date:
-    """Turn a --from/--to value into a date: '2024', '2024Q3' or '2024-07-01'.
+@dataclass(frozen=True)
+class PeriodBound:
+    """A --from/--to value: a period label (year, optional quarter) or a date.
 
-    A year or quarter stands for its first day as a lower bound and its last day as an upper
-    bound, so ``--from 2023 --to 2024`` keeps every period ending in 2023 or 2024.
+    Labels are compared with the label a row carries, never with its end date: Snowflake's
+    fiscal Q1 2025 (February-April 2024) is calendar 2024Q1 and ends in April, so a bound on end
+    dates would move it across years. ``fiscal`` says the label was written as FY2024 or FY2024Q1.
     """
-    raw = text.strip().upper()
+
+    text: str
+    year: int | None = None
+    quarter: int | None = None
+    day: date | None = None
+    fiscal: bool = False
+
+    def admits(self, year: int, quarter: int | None, end: date, *, upper: bool) -> bool:
+        """Whether a period labelled ``year``/``quarter`` (or ending on ``end``) is inside."""
+        if self.day is not None:
+            return end <= self.day if upper else end >= self.day
+        assert self.year is not None
+        if upper:  # the period's first quarter is not after the bound
+            return (year, quarter or 1) <= (self.year, self.quarter or 4)
+        return (year, quarter or 4) >= (self.year, self.quarter or 1)
+
+
+def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
+    """Read a --from/--to value: '2024', '2024Q3', 'FY2024', 'FY2024Q1' or '2024-07-01'.
+
+    A year or quarter is a label: under calendar periods it is the calendar label each row
+    carries, under ``fiscal`` periods the fiscal label (so '2024Q1' and 'FY2024Q1' are the same
+    bound there). A date bounds the period end. 'FY' labels need fiscal periods.
+    """
+    raw = text.strip().upper().replace(" ", "")
+    labelled = raw[2:] if raw.startswith("FY") else raw
+    year: int | None = None
+    quarter: int | None = None
+    if len(labelled) == 4 and labelled.isdigit():
+        year = int(labelled)
+    elif (
+        len(labelled) == 6
+        and labelled[4] == "Q"
+        and labelled[:4].isdigit()
+        and labelled[5] in "1234"
+    ):
+        year, quarter = int(labelled[:4]), int(labelled[5])
+    if year is not None:
+        if raw.startswith("FY") and not fiscal:
+            raise UsageError(
+                f"period '{text}' is a fiscal label: add --calendar fiscal, or give the "
+                "calendar label (2024, 2024Q1)"
+            )
+        return PeriodBound(text, year=year, quarter=quarter, fiscal=fiscal)
     try:
-        if len(raw) == 4 and raw.isdigit():
-            year = int(raw)
-            return date(year, 12, 31) if upper else date(year, 1, 1)
-        if len(raw) == 6 and raw[4] == "Q" and raw[:4].isdigit() and raw[5] in "1234":
-            year, q = int(raw[:4]), int(raw[5])
-            first = date(year, 3 * q - 2, 1)
-            if not upper:
-                return first
-            nxt = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-            return nxt - timedelta(days=1)
-        return date.fromisoformat(text.strip())
+        return PeriodBound(text, day=date.fromisoformat(text.strip()))
     except ValueError:
         pass
     raise UsageError(
-        f"period '{text}' is not a year (2024), a quarter (2024Q3) or a date (2024-07-01)"
+        f"period '{text}' is not a year (2024), a quarter (2024Q3), a fiscal label "
+        "(FY2024Q1, with --calendar fiscal) or a date (2024-07-01)"
     )
+
+
+def bounds_in_order(lower: PeriodBound, upper: PeriodBound) -> bool:
+    """Whether --from is not after --to (labels with labels, dates with dates)."""
+    if lower.day is not None and upper.day is not None:
+        return lower.day <= upper.day
+    if lower.year is not None and upper.year is not None:
+        return (lower.year, lower.quarter or 1) <= (upper.year, upper.quarter or 4)
+    return True

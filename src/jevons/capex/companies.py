@@ -41,7 +41,7 @@ class CompaniesResult:
 
     def summary(self) -> str:
         return "\n".join(
-            f"{r.ticker or '-':6} {r.cik:010d} {r.fiscal_year_end} {r.evidence} {r.years}"
+            f"{r.ticker or f'CIK{r.cik}':6} {r.cik:010d} {r.fiscal_year_end} {r.evidence} {r.years}"
             for r in self.rows
         )
 

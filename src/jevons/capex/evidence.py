@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Literal
 
-from jevons.capex.derive import Vintage, derive_line, fiscal_years, select_vintage
-from jevons.capex.values import SHIPPED, LineValue
+from jevons.capex.derive import YTD_DAYS, Vintage, derive_line, fiscal_years, select_vintage
+from jevons.capex.values import ANNUAL_MINUS_9M, SHIPPED, YTD_DIFFERENCE, LineValue
 from jevons.ledger.store import Store
+from jevons.sources.companyfacts import Fact
 from jevons.sources.xbrl_concepts import COMPANY_CAPEX_DEFINITION, LINE_ITEMS, concepts_for
 
 Source = Literal["auto", "sec", "shipped"]
@@ -67,6 +70,54 @@ def sec_values(store: Store, cik: int, vintage: Vintage) -> list[LineValue]:
                 years=years,
             )
         )
+    if vintage == "latest":
+        out = flag_absorbed_restatements(out, facts)
+    return out
+
+
+def flag_absorbed_restatements(
+    values: Sequence[LineValue], facts: Sequence[Fact]
+) -> list[LineValue]:
+    """Flag fourth quarters that absorb a restatement of their year.
+
+    Q4 is the year minus nine months. When a later filing restates the year (a 10-K/A, or the
+    next 10-K's comparative column) but no filing restates the nine months, the latest year less
+    the original nine months puts the whole restatement into Q4: the quarter is then not what
+    the company spent in those three months, and the row says so.
+    """
+    by_period: dict[tuple[str, Any, Any], set[int]] = defaultdict(set)
+    annual_filings: dict[tuple[str, Any, Any], list[Fact]] = defaultdict(list)
+    for f in facts:
+        key = (f"{f.taxonomy}:{f.concept}", f.start, f.end)
+        by_period[key].add(f.value)
+        annual_filings[key].append(f)
+    years = {
+        (v.line_item, v.fiscal_year): v for v in values if v.is_annual and v.evidence != SHIPPED
+    }
+    out: list[LineValue] = []
+    for v in values:
+        year = years.get((v.line_item, v.fiscal_year))
+        if (
+            v.fiscal_period != "Q4"
+            or v.derivation not in (ANNUAL_MINUS_9M, YTD_DIFFERENCE)
+            or year is None
+        ):
+            out.append(v)
+            continue
+        annual_key = (v.concept, year.period_start, year.period_end)
+        nine_key = (v.concept, year.period_start, v.period_start - timedelta(days=1))
+        nine_days = (v.period_start - year.period_start).days
+        annual_values = by_period.get(annual_key, set())
+        if len(annual_values) > 1 and nine_days in YTD_DAYS and len(by_period[nine_key]) == 1:
+            filings = sorted(annual_filings[annual_key], key=lambda f: (f.filed, f.accession))
+            first, last = filings[0], filings[-1]
+            flag = (
+                f"Q4 absorbs a restatement of FY{v.fiscal_year}: the year was restated from "
+                f"{first.value:,} ({first.accession}) to {last.value:,} ({last.accession}) "
+                "but the nine months were not"
+            )
+            v = replace(v, flags=(*v.flags, flag))
+        out.append(v)
     return out
 
 
@@ -76,14 +127,33 @@ def shipped_values(store: Store, cik: int) -> list[LineValue]:
 
 def merge(sec: Sequence[LineValue], shipped: Sequence[LineValue]) -> list[LineValue]:
     """SEC-derived values win a (line item, fiscal year) whole; shipped rows fill the rest."""
+    return merged(sec, shipped).values
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A filer's line values and the shipped rows that SEC-ingested values replaced."""
+
+    values: list[LineValue]
+    replaced: list[LineValue]
+
+
+def merged(sec: Sequence[LineValue], shipped: Sequence[LineValue]) -> Merged:
     covered: set[tuple[str, int]] = {(v.line_item, v.fiscal_year) for v in sec}
-    return [*sec, *(v for v in shipped if (v.line_item, v.fiscal_year) not in covered)]
+    kept = [v for v in shipped if (v.line_item, v.fiscal_year) not in covered]
+    gone = [v for v in shipped if (v.line_item, v.fiscal_year) in covered]
+    return Merged([*sec, *kept], gone)
+
+
+def gather(store: Store, cik: int, *, vintage: Vintage, source: Source) -> Merged:
+    """The line values for ``source``, and which shipped rows the SEC's replaced."""
+    sec = sec_values(store, cik, vintage) if source in ("auto", "sec") else []
+    shipped = shipped_values(store, cik) if source in ("auto", "shipped") else []
+    return merged(sec, shipped)
 
 
 def line_values(store: Store, cik: int, *, vintage: Vintage, source: Source) -> list[LineValue]:
-    sec = sec_values(store, cik, vintage) if source in ("auto", "sec") else []
-    shipped = shipped_values(store, cik) if source in ("auto", "shipped") else []
-    return merge(sec, shipped)
+    return gather(store, cik, vintage=vintage, source=source).values
 
 
 def index(values: Sequence[LineValue]) -> dict[str, dict[tuple[int, str], LineValue]]:

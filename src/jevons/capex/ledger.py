@@ -7,6 +7,7 @@ value is missing the record says so instead of guessing.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,17 +25,20 @@ from jevons.capex.bases import (
     headline_rule,
 )
 from jevons.capex.calendar import (
+    PeriodBound,
     add_years,
+    bounds_in_order,
     calendar_quarter,
     is_calendar_year_end,
     parse_period_bound,
     quarter_label,
 )
 from jevons.capex.derive import Vintage
-from jevons.capex.evidence import SOURCES, Source, edgar_filing_url, index, line_values
-from jevons.capex.values import SUM_OF_QUARTERS, LineValue
+from jevons.capex.evidence import SOURCES, Source, edgar_filing_url, gather, index
+from jevons.capex.values import SECONDARY, SUM_OF_QUARTERS, LineValue, combined_kind
 from jevons.errors import UnknownCompanyError, UsageError
 from jevons.ledger.store import CompanyRow, Store, using_store
+from jevons.sources.tickers import shipped_tickers
 from jevons.sources.xbrl_concepts import (
     COMPANY_CAPEX_DEFINITION,
     LINE_ITEM_LABELS,
@@ -71,6 +75,8 @@ class CapexRecord:
     components: tuple[dict[str, Any], ...]
     gap: str | None = None
     note: str | None = None
+    # primary, secondary or mixed (values.source_kind); None for a gap
+    source_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +98,7 @@ class CapexRecord:
             "components": list(self.components),
             "gap": self.gap,
             "note": self.note,
+            "source_kind": self.source_kind,
         }
 
 
@@ -147,24 +154,66 @@ class CapexResult:
 # --- company resolution -------------------------------------------------------------------
 
 
+def _cik_token(token: str) -> int | None:
+    """The CIK in any form jevons prints one: 1640147, 0001640147, CIK1640147, CIK 1640147."""
+    raw = token.strip().upper().replace(" ", "")
+    raw = raw.removeprefix("CIK")
+    return int(raw) if raw.isdigit() and len(raw) <= 10 else None
+
+
+def company_labels(company: CompanyRow) -> list[str]:
+    """Every label jevons prints for a filer (all accepted by ``resolve_companies``)."""
+    labels = [_label(company), f"CIK{company.cik}", f"CIK{company.cik:010d}", str(company.cik)]
+    if company.name:
+        labels.append(company.name)
+    return list(dict.fromkeys(labels))
+
+
+def _find_company(known: Sequence[CompanyRow], token: str) -> CompanyRow | None:
+    cik = _cik_token(token)
+    if cik is not None:
+        return next((c for c in known if c.cik == cik), None)
+    wanted = token.strip().upper()
+    for c in known:
+        if c.ticker and c.ticker.upper() == wanted:
+            return c
+    # A ticker the store does not carry but the shipped SEC ticker map gives for a stored CIK.
+    mapped = shipped_tickers().get(wanted)
+    if mapped is not None:
+        found = next((c for c in known if c.cik == mapped[0]), None)
+        if found is not None:
+            return found
+    folded = " ".join(wanted.split())
+    return next((c for c in known if c.name and " ".join(c.name.upper().split()) == folded), None)
+
+
+def _unknown_company(known: Sequence[CompanyRow], token: str) -> UnknownCompanyError:
+    """Name close matches from the store; suggest ingesting only a filer the store lacks."""
+    labels = {label.upper(): c for c in known for label in company_labels(c)}
+    close = difflib.get_close_matches(token.strip().upper(), list(labels), n=3, cutoff=0.6)
+    hint = list(dict.fromkeys(_label(labels[m]) for m in close))
+    text = f"unknown company '{token}'"
+    if hint:
+        text += f": did you mean {', '.join(hint)}? "
+    else:
+        text += f": not among the {len(known)} filer(s) in the store (`jevons companies`). "
+    cik = _cik_token(token)
+    target = f"--cik {cik}" if cik is not None else token.strip()
+    return UnknownCompanyError(f"{text}To add a filer: `jevons ingest sec {target}`")
+
+
 def resolve_companies(store: Store, tokens: Sequence[str]) -> list[CompanyRow]:
+    """The filers named by ``tokens``: a ticker (case-insensitive), a CIK in any printed form,
+    the filer's name, or "all"."""
     known = store.companies()
     wanted: list[CompanyRow] = []
     flat = [t.strip() for token in tokens for t in token.split(",") if t.strip()]
     if not flat or any(t.lower() == "all" for t in flat):
         return known
     for token in flat:
-        match: CompanyRow | None = None
-        if token.isdigit():
-            match = next((c for c in known if c.cik == int(token)), None)
-        else:
-            match = next((c for c in known if c.ticker and c.ticker.upper() == token.upper()), None)
+        match = _find_company(known, token)
         if match is None:
-            names = ", ".join(c.ticker or f"CIK {c.cik}" for c in known)
-            raise UnknownCompanyError(
-                f"unknown company '{token}': the store has {names}; add a filer with "
-                f"`jevons ingest sec {token}` (or --cik)"
-            )
+            raise _unknown_company(known, token)
         if match not in wanted:
             wanted.append(match)
     return wanted
@@ -205,6 +254,9 @@ def _formula_value(
             )
         total += sign * found.value_usd
         used.append(found)
+    flags = [flag for c in used for flag in c.flags]
+    if flags:
+        note = "; ".join([*flags, *([note] if note else [])])
     return _BasisValue(total, tuple(used), note=note)
 
 
@@ -225,10 +277,11 @@ def _basis_value(
     if computed is not None and computed.value is not None:
         note = computed.note
         if stated is not None and stated.value_usd != computed.value:
-            note = (
+            stated_note = (
                 f"the company's stated figure is {stated.value_usd:,} "
                 f"({stated.source_form or 'statement'}); the computed {rule_basis} value is kept"
             )
+            note = f"{note}; {stated_note}" if note else stated_note
         return _BasisValue(computed.value, computed.components, note=note)
     if stated is not None:
         return _BasisValue(
@@ -257,36 +310,66 @@ def _month_end_after(start: date, months: int) -> date:
 def _expected_keys(
     values: Sequence[LineValue], freq: Freq
 ) -> dict[tuple[int, str], tuple[date, date]]:
-    """Periods a company should have, with their dates: every period any line item has, plus
-    the holes between its first and last quarter (a missing quarter is shown, not skipped)."""
+    """Periods a company should have, with their dates, so that a missing one is shown and not
+    skipped: every period any line item has; for quarters, from the first year with a quarterly
+    value on, the four quarters of every closed fiscal year and the quarters of the open year up
+    to its last held quarter; for years, an open year too (its quarters held, no 10-K yet)."""
     want_annual = freq == "year"
     keys: dict[tuple[int, str], tuple[date, date]] = {}
     fy_bounds: dict[int, tuple[date, date]] = {}
+    closed: set[int] = set()
+    last_quarter: dict[int, int] = {}
     for v in values:
         if v.is_annual:
             fy_bounds[v.fiscal_year] = (v.period_start, v.period_end)
+            closed.add(v.fiscal_year)
+        else:
+            q = int(v.fiscal_period[1])
+            last_quarter[v.fiscal_year] = max(q, last_quarter.get(v.fiscal_year, 0))
         if v.is_annual == want_annual:
             keys.setdefault((v.fiscal_year, v.fiscal_period), (v.period_start, v.period_end))
-    if want_annual or not keys:
-        return keys
     for v in values:  # fiscal year start from any first quarter
         if v.fiscal_period == "Q1" and v.fiscal_year not in fy_bounds:
             fy_bounds[v.fiscal_year] = (v.period_start, add_years(v.period_start, 1) - timedelta(1))
-    ordered = sorted(keys)
-    first, last = ordered[0], ordered[-1]
-    year, q = first[0], int(first[1][1])
-    while (year, f"Q{q}") <= last:
-        key = (year, f"Q{q}")
-        if key not in keys and year in fy_bounds:
-            fy_start = fy_bounds[year][0]
-            keys[key] = (
-                _month_end_after(fy_start, 3 * (q - 1)) + timedelta(days=1),
-                _month_end_after(fy_start, 3 * q),
+    if want_annual:
+        for year in last_quarter:
+            if year not in closed and year in fy_bounds:
+                keys.setdefault((year, "FY"), fy_bounds[year])
+        return keys
+    if not last_quarter:
+        return keys
+    # Years before the first quarterly value are not filled: the store has no quarterly filing
+    # for them (coverage.py says so), while a quarter that cannot be derived inside the span
+    # (year-to-date facts that disagree, at its edges too) is a gap row.
+    first, last = min(last_quarter), max(last_quarter)
+    for year in range(first, last + 1):
+        if year not in fy_bounds:
+            continue
+        upto = 4 if year in closed or year < last else last_quarter.get(year, 0)
+        fy_start = fy_bounds[year][0]
+        for q in range(1, upto + 1):
+            keys.setdefault(
+                (year, f"Q{q}"),
+                (
+                    _month_end_after(fy_start, 3 * (q - 1)) + timedelta(days=1),
+                    _month_end_after(fy_start, 3 * q),
+                ),
             )
-        q += 1
-        if q == 5:
-            year, q = year + 1, 1
     return keys
+
+
+def _missing_reason(
+    key: tuple[int, str], values: Sequence[LineValue], basis_gap: str | None
+) -> str | None:
+    """Say why a period of a year held in another form has no value."""
+    year, period = key
+    held = {v.fiscal_period for v in values if v.fiscal_year == year}
+    if period == "FY" and "FY" not in held:
+        quarters = ", ".join(sorted(held))
+        return f"FY{year} has no annual value yet (open year: {quarters} held)"
+    if period != "FY" and held == {"FY"}:
+        return f"only the FY{year} annual value is held (no quarterly values)"
+    return basis_gap
 
 
 def _record(
@@ -354,6 +437,9 @@ def _make_record(
         components=tuple(c.to_dict() for c in bv.components),
         gap=bv.gap,
         note=bv.note,
+        source_kind=(
+            combined_kind([c.source_kind for c in bv.components]) if bv.value is not None else None
+        ),
     )
 
 
@@ -366,23 +452,73 @@ def _company_records(
     calendar: Calendar,
     vintage: Vintage,
     source: Source,
-) -> list[CapexRecord]:
-    values = line_values(store, company.cik, vintage=vintage, source=source)
+    coverage: bool = True,
+) -> _CompanyLedger:
+    held = gather(store, company.cik, vintage=vintage, source=source)
+    values = held.values
     if not values:
-        return []
+        return _CompanyLedger([], {}, [])
     lines = index(values)
     reports_proceeds = bool(lines.get(PROCEEDS_PPE))
     annual_values = [v for v in values if v.is_annual]
     calendar_years = bool(annual_values) and all(
         is_calendar_year_end(v.period_end) for v in annual_values
     )
-    if freq == "year" and calendar == "calendar" and not calendar_years:
-        return _calendar_years_from_quarters(company, basis, values, lines, reports_proceeds)
-    out = []
-    for key, dates in sorted(_expected_keys(values, freq).items(), key=lambda kv: kv[1]):
-        bv = _basis_value(basis, company.cik, key, lines, reports_proceeds)
-        out.append(_record(company, basis, freq, calendar, key, dates, bv))
-    return out
+
+    def build(on: str) -> list[CapexRecord]:
+        if freq == "year" and calendar == "calendar" and not calendar_years:
+            return _calendar_years_from_quarters(company, on, values, lines, reports_proceeds)
+        out = []
+        for key, dates in sorted(_expected_keys(values, freq).items(), key=lambda kv: kv[1]):
+            bv = _basis_value(on, company.cik, key, lines, reports_proceeds)
+            if bv.value is None:
+                bv = _BasisValue(None, bv.components, _missing_reason(key, values, bv.gap), bv.note)
+            out.append(_record(company, on, freq, calendar, key, dates, bv))
+        return out
+
+    records = build(basis)
+    others: dict[str, set[str]] = {}
+    if coverage and any(r.value_usd is None for r in records):
+        for other in BASES:
+            if other != basis:
+                others[other] = {r.period for r in build(other) if r.value_usd is not None}
+    notes = []
+    if held.replaced:
+        years = sorted({v.fiscal_year for v in held.replaced})
+        secondary = sum(1 for v in held.replaced if v.source_kind == SECONDARY)
+        notes.append(
+            f"{_label(company)}: SEC-ingested values replace {len(held.replaced)} shipped "
+            f"row(s) ({secondary} from secondary sources) for FY{years[0]}-FY{years[-1]}"
+        )
+    return _CompanyLedger(records, others, notes)
+
+
+@dataclass(frozen=True)
+class _CompanyLedger:
+    records: list[CapexRecord]
+    other_bases: dict[str, set[str]]  # basis -> periods it has a value for (when gaps exist)
+    notes: list[str]
+
+
+def _coverage_note(
+    label: str, basis: str, freq: str, shown: Sequence[CapexRecord], others: dict[str, set[str]]
+) -> str | None:
+    """One line when the chosen basis is empty where another basis has values."""
+    periods = [r.period for r in shown]
+    have = sum(1 for r in shown if r.value_usd is not None)
+    if not periods or have == len(periods):
+        return None
+    counts = {other: sum(1 for p in periods if p in got) for other, got in others.items()}
+    best = max(counts.values(), default=0)
+    if best <= have:
+        return None
+    other = next(b for b in BASES if counts.get(b) == best)
+    count = best
+    unit = "quarters" if freq == "quarter" else "years"
+    return (
+        f"{label}: {basis} is known for {have} of {len(periods)} {unit}; "
+        f"--basis {other} has {count}"
+    )
 
 
 def _calendar_years_from_quarters(
@@ -415,7 +551,9 @@ def _calendar_years_from_quarters(
             total = sum(int(present[q][2].value or 0) for q in present)
             start = min(t[1][0] for t in present.values())
             end = max(t[1][1] for t in present.values())
-            bv = _BasisValue(total, comps, note="sum of the four fiscal quarters in this year")
+            flags = [flag for c in comps for flag in c.flags]
+            note = "; ".join(["sum of the four fiscal quarters in this year", *flags])
+            bv = _BasisValue(total, comps, note=note)
             out.append(
                 _make_record(
                     company,
@@ -451,6 +589,7 @@ def _totals(
     all_periods = sorted({r.calendar_period for r in records})
     totals: list[CapexRecord] = []
     notes: list[str] = []
+    example: str | None = None
     for period in all_periods:
         have = by_period.get(period, {})
         missing = [n for n in names if n not in have]
@@ -458,6 +597,10 @@ def _totals(
             notes.append(f"{period}: total omitted, no value for {', '.join(missing)}")
             continue
         parts = [have[n] for n in names]
+        spans = {p.ticker: _span(p) for p in parts}
+        mixed = len({p.period_end.month for p in parts}) > 1
+        if mixed and example is None:
+            example = f"{period}: " + ", ".join(f"{t} {span}" for t, span in spans.items())
         totals.append(
             CapexRecord(
                 ticker=TOTAL,
@@ -485,9 +628,54 @@ def _totals(
                     }
                     for p in parts
                 ),
+                note=(
+                    "sums periods ending in different months: "
+                    + ", ".join(f"{t} {span}" for t, span in spans.items())
+                    if mixed
+                    else None
+                ),
             )
         )
+    if example is not None:
+        notes.append(
+            f"TOTAL sums periods that end in different months ({example}); each is counted "
+            "in the calendar period holding most of it"
+        )
     return totals, notes
+
+
+def _span(r: CapexRecord) -> str:
+    """'Feb-Apr' for a quarter, 'Feb-Jan' for a year: the months a period covers."""
+    return f"{r.period_start.strftime('%b')}-{r.period_end.strftime('%b')}"
+
+
+def _label_key(r: CapexRecord, fiscal: bool) -> tuple[int, int | None] | None:
+    """The (year, quarter) a row is labelled with: calendar label, or fiscal under fiscal."""
+    if fiscal:
+        if r.fiscal_year is None:
+            return None
+        period = r.fiscal_period or "FY"
+        return r.fiscal_year, None if period == "FY" else int(period[1])
+    label = r.calendar_period
+    if len(label) == 6 and label[4] == "Q":
+        return int(label[:4]), int(label[5])
+    return (int(label), None) if label.isdigit() else None
+
+
+def _within(
+    r: CapexRecord, lower: PeriodBound | None, upper: PeriodBound | None, fiscal: bool
+) -> bool:
+    """Whether a row is inside --from/--to: by its label (a date bound: by its end date)."""
+    key = _label_key(r, fiscal)
+    for bound, is_upper in ((lower, False), (upper, True)):
+        if bound is None:
+            continue
+        if bound.day is None and key is None:
+            return False
+        year, quarter = key if key is not None else (0, None)
+        if not bound.admits(year, quarter, r.period_end, upper=is_upper):
+            return False
+    return True
 
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
@@ -508,13 +696,17 @@ def capex(
     source: Source | str = "auto",
     include_gaps: bool = True,
     store: Store | None = None,
+    coverage: bool = True,
 ) -> CapexResult:
     """The capex ledger for some companies on one basis.
 
-    ``companies`` takes tickers, CIKs or "all"; ``start``/``end`` take a year, a quarter
-    ("2024Q3") or a date and bound the period end. With ``total`` the companies are summed per
+    ``companies`` takes tickers, CIKs in any printed form, names or "all"; ``start``/``end``
+    take a label (a year, "2024Q3", or "FY2024Q1" under fiscal periods), compared with each
+    row's calendar label (its fiscal label under ``calendar="fiscal"``), or a date, which
+    bounds the period end. With ``total`` the companies are summed per
     calendar period, only where every one of them has a value; the periods left out are
-    listed in ``notes``.
+    listed in ``notes``. ``coverage`` adds a note where another basis has values the chosen
+    one lacks (it derives every basis: a ranking over thousands of filers turns it off).
     """
     _check_choice("basis", basis, BASES)
     _check_choice("freq", freq, FREQS)
@@ -525,31 +717,32 @@ def capex(
         raise UsageError(
             "--total sums calendar periods; it cannot be combined with --calendar fiscal"
         )
-    lower = parse_period_bound(start, upper=False) if start else None
-    upper = parse_period_bound(end, upper=True) if end else None
-    if lower and upper and lower > upper:
+    fiscal = calendar == "fiscal"
+    lower = parse_period_bound(start, fiscal=fiscal) if start else None
+    upper = parse_period_bound(end, fiscal=fiscal) if end else None
+    if lower and upper and not bounds_in_order(lower, upper):
         raise UsageError(f"--from {start} is after --to {end}")
+    notes: list[str] = []
     with using_store(store) as db:
         chosen = resolve_companies(db, companies)
         records: list[CapexRecord] = []
         for company in chosen:
-            records.extend(
-                _company_records(
-                    db,
-                    company,
-                    basis=basis,
-                    freq=cast(Freq, freq),
-                    calendar=cast(Calendar, calendar),
-                    vintage=cast(Vintage, vintage),
-                    source=cast(Source, source),
-                )
+            ledger = _company_records(
+                db,
+                company,
+                basis=basis,
+                freq=cast(Freq, freq),
+                calendar=cast(Calendar, calendar),
+                vintage=cast(Vintage, vintage),
+                source=cast(Source, source),
+                coverage=coverage,
             )
-    records = [
-        r
-        for r in records
-        if (lower is None or r.period_end >= lower) and (upper is None or r.period_end <= upper)
-    ]
-    notes: list[str] = []
+            shown = [r for r in ledger.records if _within(r, lower, upper, fiscal)]
+            records.extend(shown)
+            notes.extend(ledger.notes)
+            said = _coverage_note(_label(company), basis, freq, shown, ledger.other_bases)
+            if said:
+                notes.append(said)
     if basis == "headline":
         notes.extend(f"{_label(c)} headline: {headline_rule(c.cik).definition}" for c in chosen)
     if total:

@@ -59,6 +59,7 @@ def rank(
             end=str(year),
             include_gaps=True,
             store=db,
+            coverage=False,
         )
         total = len(db.companies())
     values = [r for r in result.records if r.period == str(year) and r.value_usd is not None]

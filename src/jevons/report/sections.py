@@ -368,6 +368,9 @@ def _annual_table(
                 cells.append("-")
             elif rec.value_usd is None:
                 cells.append(gap_cell(rec.gap))
+            elif rec.source_kind in ("secondary", "mixed"):
+                # Read from an aggregator, not from the filing: marked, as the caption says.
+                cells.append(Markup("{}<sup>s</sup>").format(money_b(rec.value_usd)))
             else:
                 cells.append(money_b(rec.value_usd))
         total = total_by.get(year)
@@ -380,7 +383,12 @@ def _annual_table(
         tuple(rows),
         Markup(
             "Values in $B (hover for $M). A total is shown only for years in which every company "
-            "has a value; off-calendar filers (Microsoft, Oracle) sum four fiscal quarters."
+            "has a value; off-calendar filers (Microsoft, Oracle) sum four fiscal quarters. "
+            "<sup>s</sup>: a secondary source (the value, or part of it, was read from an "
+            "aggregator such as stock-analysis-on.net, financialmodelingprep or a GitHub "
+            "extract, not from the filing or a company release); unmarked values are primary "
+            "(SEC filings, SEC XBRL facts, company releases). Ingesting a filer from the SEC "
+            "replaces its shipped values for the years the SEC's facts cover."
         ),
         numeric=frozenset(range(1, len(order) + 2)),
     )
