@@ -600,7 +600,7 @@ class _Locked(Exception):
 
 def _connect_once(path: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(path))
+        con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         text = str(exc).splitlines()[0]
         if "lock" in text.lower():
@@ -620,6 +620,9 @@ def _connect_once(path: Path) -> duckdb.DuckDBPyConnection:
             f"{path} is not a jevons store ({str(exc).splitlines()[0]}); move it away or set "
             "JEVONS_HOME to another directory"
         ) from None
+    # No progress bar: DuckDB would draw one on the terminal during a long write.
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @contextlib.contextmanager
