@@ -5,7 +5,9 @@ Everything here talks to a server on 127.0.0.1 (or to the WSGI app in-process) o
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import json
 import logging
 import time
@@ -147,3 +149,28 @@ def test_serve_on_any_interface_warns(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines[0].startswith("warning: the dashboard is exposed on 0.0.0.0")
     result = CliRunner().invoke(cli_app, ["serve"])
     assert "warning" not in result.stderr and "http://127.0.0.1:8050/" in result.stderr
+
+
+def test_csv_download_neutralises_formula_cells() -> None:
+    """The dashboard's CSV export: a trace named like a formula (a filer's entityName) is
+    quoted; negative numbers stay numbers."""
+    from jevons.web import figure_csv
+
+    figure = {
+        "data": [
+            {
+                "name": '=HYPERLINK("http://evil.example","x")',
+                "x": ["2025Q1", "2025Q2"],
+                "y": [1.5, -2.0],
+            },
+            {"name": "@SUM(1)", "x": ["2025Q1", "2025Q2"], "y": [3.0, None]},
+        ],
+        "layout": {"meta": {"unit": "$B per quarter"}},
+    }
+    rows = list(csv.reader(io.StringIO(figure_csv(figure))))
+    assert rows[0] == [
+        "period",
+        '\'=HYPERLINK("http://evil.example","x") ($B per quarter)',
+        "'@SUM(1) ($B per quarter)",
+    ]
+    assert rows[1:] == [["2025Q1", "1.5", "3"], ["2025Q2", "-2", ""]]
