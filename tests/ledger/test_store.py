@@ -353,3 +353,19 @@ def test_full_disk_mid_ingest_says_what_was_committed(
         with pytest.raises(StoreError, match=r"the 2 write\(s\) committed before it"):
             ingest_sec_file(files[2:3], store=db)
         assert len(db.ingests()) == 2
+
+
+def test_damaged_facts_block_met_later_is_one_line(jevons_home: Path) -> None:
+    """A damaged block the open-time check does not read (ingested facts) is reported in one
+    line when a command meets it, never as DuckDB's raw checksum message."""
+    with open_store() as db:
+        ingest_sec_file([COMPANYFACTS / "CIK0001652044.json"], store=db)
+    path = jevons_home / "jevons.duckdb"
+    offset = _block_holding(path, "facts")
+    with path.open("r+b") as fh:
+        fh.seek(offset + 100)
+        fh.write(b"\xff" * 64)
+    result = CliRunner().invoke(app, ["capex", "-c", "GOOGL", "--freq", "year"])
+    assert result.exit_code == StoreError.exit_code, result.stderr
+    assert result.stderr.startswith(f"error: store {path} is damaged (Corrupt database file")
+    assert len(result.stderr.splitlines()) == 1

@@ -198,22 +198,35 @@ class Store:
 
     # --- reads -----------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn a damaged block met while reading (DuckDB checks checksums as it reads) into
+        the one-line report of a damaged store, with how to recover, not a raw message."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if _is_corruption(exc):
+                raise _damaged(self.path, exc) from None
+            raise
+
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        with self.reading():
+            cur = self.con.execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def companies(self) -> list[CompanyRow]:
         rows = self._rows("SELECT cik, ticker, name, source FROM companies ORDER BY ticker, cik")
         return [CompanyRow(r["cik"], r["ticker"], r["name"], r["source"]) for r in rows]
 
     def facts(self, cik: int) -> list[Fact]:
-        rows = self.con.execute(
-            """SELECT cik, taxonomy, concept, unit, period_start, period_end, value, accession,
-                      form, fy, fp, filed, frame
-               FROM facts WHERE cik = ? ORDER BY period_end, period_start, filed""",
-            [cik],
-        ).fetchall()
+        with self.reading():
+            rows = self.con.execute(
+                """SELECT cik, taxonomy, concept, unit, period_start, period_end, value,
+                          accession, form, fy, fp, filed, frame
+                   FROM facts WHERE cik = ? ORDER BY period_end, period_start, filed""",
+                [cik],
+            ).fetchall()
         return [Fact(*row) for row in rows]
 
     def shipped_capex(self, cik: int) -> list[dict[str, Any]]:
