@@ -316,6 +316,7 @@ def test_full_disk_mid_ingest_says_what_was_committed(
 
     open_store().close()
     before = store_digest(jevons_home / "jevons.duckdb")
+    real_insert = Store.insert_facts
 
     def disk_full(self: Store, con: object, facts: object, ingest_id: int) -> None:
         raise duckdb.IOException(
@@ -344,7 +345,7 @@ def test_full_disk_mid_ingest_says_what_was_committed(
             raise duckdb.TransactionException("TransactionContext Error: Failed to commit")
         return real_replace(self, con, **kw)
 
-    monkeypatch.undo()
+    monkeypatch.setattr(Store, "insert_facts", real_insert)  # space is back
     monkeypatch.setattr(Store, "replace_company_facts", third_fails)
     files = sorted(COMPANYFACTS.glob("CIK*.json"))
     with open_store() as db:
@@ -353,6 +354,7 @@ def test_full_disk_mid_ingest_says_what_was_committed(
         with pytest.raises(StoreError, match=r"the 2 write\(s\) committed before it"):
             ingest_sec_file(files[2:3], store=db)
         assert len(db.ingests()) == 2
+        assert db.path == jevons_home / "jevons.duckdb"
 
 
 def test_damaged_facts_block_met_later_is_one_line(jevons_home: Path) -> None:
