@@ -69,8 +69,8 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-# A lock file is locked per open file, so two threads of one process (the dashboard's server)
-# would each get it; this lock serialises them first.
+# Threads of one process (the dashboard's server) queue on this lock first, rather than poll
+# the lock file against each other.
 _THREAD_LOCK = threading.Lock()
 
 
