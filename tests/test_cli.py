@@ -351,3 +351,116 @@ def test_serve_refuses_a_port_in_use() -> None:
     assert code == 2 and f"port {port} on 127.0.0.1 is in use" in err
     code, _, err = run("serve", "--port", "70000")
     assert code == 2 and "--port must be between" in err
+
+
+# --- adversarial cases (issue 11): CSV injection, NaN in JSON, multi-file, far dates ----------
+
+
+def _evil_filer(tmp_path: Path) -> Path:
+    """A filer whose entityName is a spreadsheet formula (entityName comes from the filing)."""
+    from conftest import companyfacts_doc, fact
+
+    doc = json.loads(
+        companyfacts_doc(
+            9,
+            {
+                "PaymentsToAcquirePropertyPlantAndEquipment": [
+                    fact(
+                        "2023-01-01",
+                        "2023-12-31",
+                        1000,
+                        "0000000009-24-000001",
+                        "10-K",
+                        "2024-02-01",
+                    )
+                ]
+            },
+        )
+    )
+    doc["entityName"] = '=HYPERLINK("http://evil.example","click")'
+    path = tmp_path / "CIK0000000009.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_csv_output_neutralises_formula_cells(tmp_path: Path) -> None:
+    code, _, err = run("ingest", "sec", "--file", str(_evil_filer(tmp_path)))
+    assert code == 0, err
+    code, out, _ = run("companies", "-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    names = {r["name"] for r in rows}
+    assert '\'=HYPERLINK("http://evil.example","click")' in names
+    assert not any(str(v).startswith(("=", "+", "@", "\t", "\r")) for r in rows for v in r.values())
+    # A usage series whose name and source are formulas, with a negative-looking text and a zero.
+    data = tmp_path / "u.csv"
+    data.write_text(
+        "date,value,unit,source,entity\n"
+        "2024,0,share,@SUM(1+1),-cmd|' /C calc'!A0\n"
+        "2025,0.5,share,+1+1,\tx\n"
+    )
+    code, _, err = run("usage", "import", str(data), "--name", "=evil")
+    assert code == 0, err
+    code, out, _ = run("usage", "-s", "=evil", "-f", "csv")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["series"] == "'=evil"
+    assert row["sources"] == "'+1+1;@SUM(1+1)"  # one cell: its start is what a spreadsheet sees
+    assert row["entity"] == "'-cmd|' /C calc'!A0"
+    assert row["first_value"] == "0.0" and row["last_value"] == "0.5"  # numbers stay numbers
+
+
+def test_csv_numbers_stay_numbers() -> None:
+    from jevons.safe_output import safe_cell
+
+    assert safe_cell(-5) == -5 and safe_cell(-2.5) == -2.5
+    assert safe_cell("-5") == "-5" and safe_cell("-1.5e9") == "-1.5e9" and safe_cell("+3") == "+3"
+    for text in ("=1+1", "+A1", "-A1", "@SUM(A1)", "\t=1", "\r=1", "-"):
+        assert safe_cell(text) == "'" + text
+    assert safe_cell("plain") == "plain" and safe_cell("") == "" and safe_cell(None) is None
+    code, out, _ = run("capex", "-c", "AMZN", "--basis", "net", "--freq", "year", "-f", "csv")
+    assert code == 0 and "'" not in "".join(
+        r["value_usd"] for r in csv.DictReader(io.StringIO(out))
+    )
+
+
+def _refuse_constant(name: str) -> None:
+    raise AssertionError(f"{name} in JSON output")
+
+
+def test_json_output_is_strict(tmp_path: Path) -> None:
+    """Non-finite numbers are written as null: strict JSON readers accept every output."""
+    from jevons.cli import _json_text
+
+    text = _json_text({"a": math.nan, "b": [math.inf, -math.inf, 1.5], "c": {"d": math.nan}})
+    assert json.loads(text) == {"a": None, "b": [None, None, 1.5], "c": {"d": None}}
+    for args in (["usage", "-f", "json"], ["analogs", "-f", "json"], ["companies", "-f", "json"]):
+        code, out, err = run(*args)
+        assert code == 0, err
+        assert "NaN" not in out and "Infinity" not in out
+        json.loads(out, parse_constant=_refuse_constant)
+
+
+def test_multi_file_failure_names_the_files_not_stored(tmp_path: Path, jevons_home: Path) -> None:
+    a, b = COMPANYFACTS / "CIK0001018724.json", COMPANYFACTS / "CIK0001652044.json"
+    bad = tmp_path / "c.json"
+    bad.write_bytes((COMPANYFACTS / "CIK0001326801.json").read_bytes()[:500])
+    run("companies")
+    before = store_digest(jevons_home / "jevons.duckdb")
+    code, _, err = run("ingest", "sec", "--file", str(a), "--file", str(b), "--file", str(bad))
+    assert code == 4 and len(err.strip().splitlines()) == 1
+    assert str(bad) in err and "malformed or truncated JSON" in err
+    assert f"the other file(s) of this call ({a}, {b}) were not stored either" in err
+    assert f"jevons ingest sec --file {a} --file {b}" in err
+    assert store_digest(jevons_home / "jevons.duckdb") == before
+    # The suggested command works.
+    code, out, err = run("ingest", "sec", "--file", str(a), "--file", str(b))
+    assert code == 0 and "Ingested 2 filer(s)" in out, err
+
+
+@pytest.mark.parametrize("far", ["2300-01-01", "2263", "1500-06"])
+def test_elasticity_far_dates_one_line(tmp_path: Path, far: str) -> None:
+    path = tmp_path / "far.csv"
+    path.write_text(f"date,price,quantity\n2020,1,1\n2021,2,3\n{far},3,2\n2022,4,5\n")
+    code, _, err = run("elasticity", "--data", str(path))
+    assert code == 4 and len(err.strip().splitlines()) == 1
+    assert f"the date '{far}' on line 4, outside the dates it can hold" in err

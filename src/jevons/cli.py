@@ -27,6 +27,7 @@ from jevons.errors import JevonsError, UsageError
 from jevons.ledger.bulk import ingest_bulk
 from jevons.ledger.ingest import ingest_sec, ingest_sec_file
 from jevons.ledger.sources_info import datasets as datasets_info
+from jevons.safe_output import finite_or_none, safe_cell
 
 app = typer.Typer(
     name="jevons",
@@ -77,23 +78,31 @@ def _check_format(fmt: str) -> None:
 
 
 def _flat(value: Any) -> Any:
+    """One CSV cell: lists joined, mappings as JSON, None empty, formula-like text quoted."""
     if isinstance(value, list | tuple):
         if value and isinstance(value[0], dict):
-            return json.dumps(value, default=str)
-        return ";".join(str(v) for v in value)
+            return safe_cell(_json_text(value, indent=None))
+        return safe_cell(";".join(str(v) for v in value))
     if isinstance(value, dict):
-        return json.dumps(value, default=str)
-    return "" if value is None else value
+        return safe_cell(_json_text(value, indent=None))
+    return "" if value is None else safe_cell(value)
+
+
+def _json_text(document: Any, indent: int | None = 2) -> str:
+    """JSON as every command prints it: a missing (non-finite) number is null, never the
+    NaN or Infinity that strict JSON readers refuse."""
+    return json.dumps(finite_or_none(document), indent=indent, default=str, allow_nan=False)
 
 
 def _emit_records(records: list[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps(records, indent=2, default=str) + "\n")
+        sys.stdout.write(_json_text(records) + "\n")
         return
     buf = io.StringIO()
     if records:
-        writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
+        fields = list(records[0])
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        writer.writerow({f: safe_cell(f) for f in fields})  # the header, made safe too
         for rec in records:
             writer.writerow({k: _flat(v) for k, v in rec.items()})
     sys.stdout.write(buf.getvalue())
@@ -107,7 +116,7 @@ def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: s
     """json: the whole document; csv: its rows; table: the summary text. True when printed
     as JSON or CSV (so a caller with a richer table can draw it otherwise)."""
     if fmt == "json":
-        sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+        sys.stdout.write(_json_text(document) + "\n")
     elif fmt == "csv":
         _emit_records(rows, fmt)
     else:
@@ -497,7 +506,7 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
     if fmt == "table":
         out.print(result.summary(), markup=False, highlight=False)
     elif fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        sys.stdout.write(_json_text(result.to_dict()) + "\n")
     else:
         counts = {k: v for k, v in result.to_dict().items() if k != "failures"}
         _emit_records([counts], fmt)

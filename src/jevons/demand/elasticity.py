@@ -416,6 +416,13 @@ def _parse_dates(values: Sequence[object], source: str, where: Where) -> list[pd
             raise InputDataError(
                 f"{source} has {what} on {where(i)} that is not YYYY, YYYY-MM or YYYY-MM-DD"
             )
+        if not pd.Timestamp.min <= parsed <= pd.Timestamp.max:
+            # pandas keeps dates as nanoseconds since 1970: later arithmetic would overflow.
+            raise InputDataError(
+                f"{source} has the date {str(value).strip()!r} on {where(i)}, outside the "
+                f"dates it can hold ({_iso(pd.Timestamp.min.ceil('D'))} to "
+                f"{_iso(pd.Timestamp.max.floor('D'))})"
+            )
         out.append(parsed)
     return out
 

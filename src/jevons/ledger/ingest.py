@@ -8,6 +8,7 @@ leaves the store exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from jevons import paths
-from jevons.errors import InputDataError, UnknownCompanyError
+from jevons.errors import InputDataError, JevonsError, UnknownCompanyError
 from jevons.ledger.store import Store, using_store
 from jevons.sources.companyfacts import CompanyFacts, parse_companyfacts
 from jevons.sources.sec_client import SecClient, companyfacts_url, resolve_user_agent
@@ -118,24 +119,43 @@ def _write(
     return tuple(out)
 
 
+def _read_file(path: Path) -> tuple[CompanyFacts, str | None, str, str, str]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputDataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputDataError(f"{path}: is a directory, not a companyfacts JSON file") from None
+    except OSError as exc:
+        raise InputDataError(f"{path}: cannot read ({exc.strerror})") from None
+    facts = parse_companyfacts(raw, origin=str(path))
+    digest = hashlib.sha256(raw).hexdigest()
+    return facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest
+
+
 def ingest_sec_file(files: Sequence[Path | str], *, store: Store | None = None) -> IngestResult:
-    """Ingest saved companyfacts JSON files (the SEC API's format), offline."""
+    """Ingest saved companyfacts JSON files (the SEC API's format), offline.
+
+    All files of one call land together or not at all. When one fails, the error names it and
+    says that the others were not stored either, with the command that ingests them alone, so
+    that nobody believes the good files went in.
+    """
     if not files:
         raise InputDataError("no file given")
     parsed = []
-    for file in files:
-        path = Path(file)
+    for i, file in enumerate(files):
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise InputDataError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputDataError(f"{path}: is a directory, not a companyfacts JSON file") from None
-        except OSError as exc:
-            raise InputDataError(f"{path}: cannot read ({exc.strerror})") from None
-        facts = parse_companyfacts(raw, origin=str(path))
-        digest = hashlib.sha256(raw).hexdigest()
-        parsed.append((facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest))
+            parsed.append(_read_file(Path(file)))
+        except JevonsError as exc:
+            if len(files) == 1:
+                raise
+            others = [str(Path(f)) for j, f in enumerate(files) if j != i]
+            again = " ".join(f"--file {shlex.quote(o)}" for o in others)
+            raise type(exc)(
+                f"{exc.message}; nothing was stored: the other file(s) of this call "
+                f"({', '.join(others)}) were not stored either, since one call is all or "
+                f"nothing; to ingest them without {Path(file).name}: jevons ingest sec {again}"
+            ) from None
     with using_store(store) as target:
         return IngestResult(_write(target, parsed), target.path)
 

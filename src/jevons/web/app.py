@@ -326,9 +326,16 @@ def _number(label: str, value: object) -> float:
 
 
 def _paths(value: object) -> int:
+    """The number of paths, refused above the slider's maximum: a request can come from any
+    client, not only the slider, and ten million paths would hold the server for seconds."""
     paths = _number("paths", value)
     if not paths.is_integer():
         raise UsageError(f"paths must be a whole number, got {paths:g}")
+    most = _SLIDER["paths"].high
+    if paths > most:
+        raise UsageError(
+            f"paths must be at most {most:,.0f} (the slider's maximum), got {paths:,.0f}"
+        )
     return int(paths)
 
 

@@ -29,6 +29,7 @@ from jevons.palette import (
     TOTAL_COLOUR,
     company_colour,
 )
+from jevons.safe_output import safe_frame
 from jevons.simulate.montecarlo import SimulationResult
 
 BILLION: Final = 1e9
@@ -332,5 +333,10 @@ def figure_frame(figure: go.Figure | Mapping[str, Any]) -> pd.DataFrame:
 
 
 def figure_csv(figure: go.Figure | Mapping[str, Any]) -> str:
-    """``figure_frame`` as CSV text with the period as the first column."""
-    return str(figure_frame(figure).to_csv(float_format="%.8g", lineterminator="\n"))
+    """``figure_frame`` as CSV text with the period as the first column.
+
+    Trace names (a filer's name) and periods come from the page, so any that a spreadsheet
+    would run as a formula are quoted (``safe_frame``).
+    """
+    frame = safe_frame(figure_frame(figure))
+    return str(frame.to_csv(float_format="%.8g", lineterminator="\n"))
