@@ -142,6 +142,8 @@ def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
         )
     out.print(table)
     out.print(f"{result.unranked} filer(s) in the store have no {year} value.", markup=False)
+    if result.other_currency:
+        out.print(result.currency_note, markup=False, highlight=False)
 
 
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
@@ -261,7 +263,7 @@ def capex(
             if (r.fiscal_year)
             else ""
         )
-        if r.value_usd is None:
+        if r.amount is None:
             table.add_row(
                 r.ticker, r.period, fiscal, "—", f"[dim]gap: {escape(r.gap or '')}[/dim]", ""
             )
@@ -269,15 +271,26 @@ def capex(
         evidence = ", ".join(r.accessions[:2]) or (r.source_urls[0] if r.source_urls else "")
         if len(r.accessions) > 2:
             evidence += f" +{len(r.accessions) - 2}"
+        shown = _millions(r.value_usd)
+        if r.currency != "USD":
+            shown = f"{_millions(r.foreign_value)} {r.currency}"
         table.add_row(
             r.ticker,
             r.period,
             fiscal,
-            _millions(r.value_usd),
+            shown,
             r.derivation or "",
             escape(f"{'/'.join(r.evidence)}: {evidence}"),
         )
     out.print(table)
+    currencies = sorted({r.currency for r in result.records if r.currency != "USD"})
+    if currencies:
+        out.print(
+            f"Values marked {', '.join(currencies)} are millions of that currency as filed, "
+            "not converted to USD.",
+            markup=False,
+            highlight=False,
+        )
     for note in result.notes:
         out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
 

@@ -203,9 +203,9 @@ def test_changed_member_is_ingested_again(tmp_path: Path) -> None:
 
 
 def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store) -> None:
-    usd_less = synthetic.company_document(1_000_010, capex=True, noise=False)
-    for entry in usd_less["facts"]["us-gaap"].values():
-        entry["units"] = {"EUR": entry["units"]["USD"]}
+    moneyless = synthetic.company_document(1_000_010, capex=True, noise=False)
+    for entry in moneyless["facts"]["us-gaap"].values():
+        entry["units"] = {"shares": entry["units"]["USD"]}
     archive = _archive(
         tmp_path,
         **{
@@ -213,7 +213,7 @@ def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store
             "CIK0001000005.json": b'{"hello": "world"}',
             "CIK0001000006.json": synthetic.company_member(1_000_006)[1][:5000],
             "CIK0001000007.json": synthetic.company_member(1_000_008, capex=True)[1],
-            "CIK0001000010.json": json.dumps(usd_less).encode(),
+            "CIK0001000010.json": json.dumps(moneyless).encode(),
             "README.txt": b"not a filer",
         },
     )
@@ -235,7 +235,7 @@ def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store
     assert "not a companyfacts document (no 'cik' field)" in reasons["CIK0001000005.json"]
     assert "malformed or truncated JSON" in reasons["CIK0001000006.json"]
     assert "expected CIK 0001000007" in reasons["CIK0001000007.json"]
-    assert "not USD" in reasons["CIK0001000010.json"]
+    assert "not in a currency" in reasons["CIK0001000010.json"]
     assert "not a companyfacts member" in reasons["README.txt"]
     assert all("\n" not in r and not r.startswith("CIK") for r in reasons.values())
     assert (result.ingested, result.no_capex) == (16, 3)

@@ -36,6 +36,9 @@ class LineValue:
     source_form: str | None = None
     note: str | None = None
     vintage: str = "latest"
+    # ``value_usd`` is in this currency: a foreign filer's own (EUR, JPY...) as filed, never
+    # converted. One filer's values share one currency (see jevons.sources.companyfacts).
+    currency: str = "USD"
 
     @property
     def is_annual(self) -> bool:
@@ -53,4 +56,5 @@ class LineValue:
             "source_url": self.source_url,
             "note": self.note,
             "vintage": self.vintage,
+            "currency": self.currency,
         }

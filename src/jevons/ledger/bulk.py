@@ -19,7 +19,6 @@ not a defect of their member, so they are counted as "no capex facts" and nothin
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 import zipfile
@@ -31,14 +30,12 @@ from typing import Any
 
 from jevons.errors import InputDataError, UsageError
 from jevons.ledger.store import Store, using_store
-from jevons.sources.companyfacts import CompanyFacts, load_json, parse_companyfacts
+from jevons.sources.companyfacts import CompanyFacts, NoCapexFacts, parse_companyfacts
+from jevons.sources.limits import max_input_bytes, read_limited
 from jevons.sources.tickers import shipped_tickers
-from jevons.sources.xbrl_concepts import PURCHASES_PPE, all_concepts, concepts_for
 
 SOURCE_KIND = "bulk"
 MEMBER_RE = re.compile(r"^CIK(\d{10})\.json$")
-# The parser's own wording for a document without purchases of PP&E (see parse_companyfacts).
-_NO_CAPEX_MESSAGE = "no capex facts for CIK"
 # What reading a damaged member raises: a CRC mismatch, an invalid or truncated deflate stream,
 # a compression method or an encryption this Python cannot read.
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
@@ -131,51 +128,12 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise InputDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _capex_subset(doc: Mapping[str, Any]) -> tuple[dict[str, Any], int, bool] | None:
-    """The document cut to what the parser reads, its CIK, and whether it tags purchases of PP&E.
-
-    A small filer's member carries a few hundred concepts; jevons keeps at most eight. The
-    member is decoded once, here; handing the parser the cut document instead of the member
-    saves it a second decode and changes nothing it sees. None when the document's shape is
-    off: the parser then gets the whole member and says what is wrong with it.
-    """
-    taxonomies = doc.get("facts")
-    if "cik" not in doc or not isinstance(taxonomies, Mapping):
-        return None
-    try:
-        cik = int(doc["cik"])
-    except (TypeError, ValueError):
-        return None
-    kept: dict[str, dict[str, Any]] = {}
-    for taxonomy, concept in all_concepts(cik):
-        entries = taxonomies.get(taxonomy)
-        if isinstance(entries, Mapping) and concept in entries:
-            kept.setdefault(taxonomy, {})[concept] = entries[concept]
-    has_gross = any(
-        concept in kept.get(tax, {}) for tax, concept in concepts_for(cik, PURCHASES_PPE)
-    )
-    subset: dict[str, Any] = {"cik": doc["cik"], "facts": kept}
-    if "entityName" in doc:
-        subset["entityName"] = doc["entityName"]
-    return subset, cik, has_gross
-
-
 def _parse_member(raw: bytes, member: str, expected_cik: int | None) -> CompanyFacts | None:
     """The member's capex facts, or None when the filer tags no purchases of PP&E."""
-    doc = load_json(raw, member)
-    cut = _capex_subset(doc)
-    if cut is None:
-        return parse_companyfacts(raw, origin=member, expected_cik=expected_cik)
-    subset, cik, has_gross = cut
-    if not has_gross and (expected_cik is None or cik == expected_cik):
-        return None
     try:
-        return parse_companyfacts(json.dumps(subset), origin=member, expected_cik=expected_cik)
-    except InputDataError as exc:
-        # The concept is there with an empty list of USD facts: still no capex to ingest.
-        if _NO_CAPEX_MESSAGE in exc.message:
-            return None
-        raise
+        return parse_companyfacts(raw, origin=member, expected_cik=expected_cik)
+    except NoCapexFacts:
+        return None
 
 
 def _reason(exc: BaseException, member: str) -> str:
@@ -190,16 +148,20 @@ def ingest_bulk(
     store: Store | None = None,
     progress: Progress | None = None,
     limit: int | None = None,
+    max_member_bytes: int | None = None,
 ) -> BulkResult:
     """Ingest every filer of a companyfacts.zip, one member and one transaction at a time.
 
     ``progress(done, total)`` is called after each member; ``limit`` stops after that many
     members (in archive order), for a trial run. Re-running on the same archive, or on a later
-    one, re-ingests only the companies whose member changed.
+    one, re-ingests only the companies whose member changed. A member that inflates beyond
+    ``max_member_bytes`` (default ``jevons.sources.limits.max_input_bytes()``, 200 MB) is
+    reported as failed after reading at most that much of it.
     """
     path = Path(archive)
     if limit is not None and limit < 0:
         raise UsageError(f"limit must be zero or more, not {limit}")
+    cap = max_input_bytes(max_member_bytes)
     started = time.perf_counter()
     with _open_archive(path) as zf:
         try:
@@ -220,7 +182,7 @@ def ingest_bulk(
             }
             for done, info in enumerate(todo, start=1):
                 bytes_compressed += info.compress_size
-                outcome, size = _ingest_member(db, zf, info, path.name, seen, tickers)
+                outcome, size = _ingest_member(db, zf, info, path.name, seen, tickers, cap)
                 bytes_read += size
                 if outcome.kind == "failed":
                     failures.append((info.filename, outcome.reason))
@@ -253,6 +215,7 @@ def _ingest_member(
     archive_name: str,
     seen: set[tuple[int, str]],
     tickers: Mapping[int, str],
+    cap: int,
 ) -> tuple[_Outcome, int]:
     """One member, read, parsed and written whole or not at all; returns bytes read too."""
     member = info.filename
@@ -260,9 +223,19 @@ def _ingest_member(
     if match is None:
         return _Outcome("failed", "not a companyfacts member (CIK##########.json)"), 0
     expected_cik = int(match.group(1))
+    if info.file_size > cap:
+        # The declared size is checked first to spare the read; read_limited enforces the cap
+        # whatever the header claims.
+        return _Outcome(
+            "failed",
+            f"inflates to {info.file_size:,} bytes, over the "
+            f"{cap:,}-byte limit per member (JEVONS_MAX_INPUT_MB)",
+        ), 0
     try:
         with zf.open(info) as fh:
-            raw = fh.read()
+            raw = read_limited(fh, cap, member)
+    except InputDataError as exc:
+        return _Outcome("failed", _reason(exc, member)), 0
     except _READ_ERRORS as exc:
         return _Outcome("failed", f"corrupt zip member ({_reason(exc, member)})"), 0
     digest = hashlib.sha256(raw).hexdigest()

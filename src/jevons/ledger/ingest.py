@@ -18,6 +18,7 @@ from jevons import paths
 from jevons.errors import InputDataError, UnknownCompanyError
 from jevons.ledger.store import Store, using_store
 from jevons.sources.companyfacts import CompanyFacts, parse_companyfacts
+from jevons.sources.limits import max_input_bytes, read_file_limited
 from jevons.sources.sec_client import SecClient, companyfacts_url, resolve_user_agent
 from jevons.sources.tickers import cik_for_ticker, shipped_tickers
 
@@ -31,6 +32,8 @@ class IngestedCompany:
     duplicates_collapsed: int
     source: str
     sha256: str
+    currency: str = "USD"
+    set_aside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ class IngestResult:
                 if (c.duplicates_collapsed)
                 else ""
             )
+            money = "" if c.currency == "USD" else f" in {c.currency} (kept as filed)"
             lines.append(
-                f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts{dup} "
-                f"from {c.source}"
+                f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts"
+                f"{money}{dup} from {c.source}"
             )
+            lines.extend(f"    note: {note}" for note in c.set_aside)
         return "\n".join(lines)
 
 
@@ -113,26 +118,28 @@ def _write(
                     facts.duplicates_collapsed,
                     source,
                     digest,
+                    facts.currency,
+                    facts.set_aside,
                 )
             )
     return tuple(out)
 
 
-def ingest_sec_file(files: Sequence[Path | str], *, store: Store | None = None) -> IngestResult:
-    """Ingest saved companyfacts JSON files (the SEC API's format), offline."""
+def ingest_sec_file(
+    files: Sequence[Path | str], *, store: Store | None = None, max_bytes: int | None = None
+) -> IngestResult:
+    """Ingest saved companyfacts JSON files (the SEC API's format), offline.
+
+    Each file is read in bounded chunks and refused past ``max_bytes`` (default
+    ``jevons.sources.limits.max_input_bytes()``), so ``--file /dev/zero`` stops at the cap.
+    """
     if not files:
         raise InputDataError("no file given")
+    cap = max_input_bytes(max_bytes)
     parsed = []
     for file in files:
         path = Path(file)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise InputDataError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputDataError(f"{path}: is a directory, not a companyfacts JSON file") from None
-        except OSError as exc:
-            raise InputDataError(f"{path}: cannot read ({exc.strerror})") from None
+        raw = read_file_limited(path, cap)
         facts = parse_companyfacts(raw, origin=str(path))
         digest = hashlib.sha256(raw).hexdigest()
         parsed.append((facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest))
