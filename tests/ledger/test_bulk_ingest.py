@@ -388,3 +388,46 @@ def test_default_store_and_generator_determinism(tmp_path: Path, jevons_home: Pa
     assert result.store_path == jevons_home / "jevons.duckdb"
     assert result.processed == 6 and not result.failures
     assert result.ingested + result.no_capex == 6
+
+
+# --- worker processes and realistic members ----------------------------------------------------
+
+
+def test_worker_processes_build_the_same_store_and_report_the_same_failures(
+    tmp_path: Path,
+) -> None:
+    archive = _archive(tmp_path, **{"CIK0001000004.json": b"[]", "README.txt": b"x"})
+    serial_path = tmp_path / "serial" / "jevons.duckdb"
+    parallel_path = tmp_path / "parallel" / "jevons.duckdb"
+    serial = _bulk_into(serial_path, archive, workers=0)
+    parallel = _bulk_into(parallel_path, archive, workers=2)
+    assert parallel.failures == serial.failures and len(serial.failures) == 2
+    assert (parallel.ingested, parallel.no_capex) == (serial.ingested, serial.no_capex) == (17, 3)
+    assert _ledger_digest(parallel_path) == _ledger_digest(serial_path)
+    again = _bulk_into(parallel_path, archive, workers=2)
+    assert (again.ingested, again.skipped_unchanged) == (0, 17)
+    assert _ledger_digest(parallel_path) == _ledger_digest(serial_path)
+
+
+def test_interrupted_worker_run_resumed_equals_one_clean_run(tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    expected = _clean_digest(tmp_path, archive)
+    path = tmp_path / "resumed" / "jevons.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        _bulk_into(path, archive, workers=1, progress=_interrupt_from_progress(at=11))
+    assert _ledger_digest(path) != expected
+    resumed = _bulk_into(path, archive, workers=1)
+    assert resumed.skipped_unchanged == 11 and resumed.ingested == 6
+    assert _ledger_digest(path) == expected
+
+
+def test_realistic_members_weigh_what_real_ones_do() -> None:
+    sizes = [
+        len(synthetic.company_member(cik, 0, shape="realistic")[1])
+        for cik in synthetic.company_ciks(20, 0)
+    ]
+    assert 0.6e6 < sum(sizes) / len(sizes) < 1.1e6
+    doc = synthetic.company_document(synthetic.company_ciks(1, 0)[0], 0, shape="realistic")
+    assert 85 <= len(doc["facts"]["us-gaap"]) <= 115
+    with pytest.raises(ValueError, match="shape"):
+        synthetic.company_document(1_100_000, 0, shape="huge")

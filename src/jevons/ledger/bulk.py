@@ -1,8 +1,10 @@
 """Ingest the SEC's nightly companyfacts.zip: every filer's XBRL facts in one archive.
 
 The archive holds some 18,000 ``CIK##########.json`` members, about a gigabyte compressed and
-many times that unpacked, so it is streamed: one member is read, parsed and written before the
-next is opened, and memory stays at one member's worth whatever the archive's size.
+many times that unpacked, so it is streamed: members are read and parsed (in worker processes
+when there are spare cores, a few batches ahead) and written one at a time in archive order, and
+memory stays at a few members' worth whatever the archive's size. Each member is capped in size
+(``jevons.sources.limits``) and read in bounded chunks, so a zip bomb costs at most the cap.
 
 Unlike ``ingest_sec_file`` (all files or none), each company is written in its own
 transaction. A run over the whole archive takes minutes and meets damaged members; one bad
@@ -18,27 +20,20 @@ not a defect of their member, so they are counted as "no capex facts" and nothin
 
 from __future__ import annotations
 
-import hashlib
-import re
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from jevons.errors import InputDataError, UsageError
 from jevons.ledger.store import Store, using_store
-from jevons.sources.companyfacts import CompanyFacts, NoCapexFacts, parse_companyfacts
-from jevons.sources.limits import max_input_bytes, read_limited
+from jevons.sources.bulk_archive import MemberRead, MemberReader, default_workers
+from jevons.sources.limits import max_input_bytes
 from jevons.sources.tickers import shipped_tickers
 
 SOURCE_KIND = "bulk"
-MEMBER_RE = re.compile(r"^CIK(\d{10})\.json$")
-# What reading a damaged member raises: a CRC mismatch, an invalid or truncated deflate stream,
-# a compression method or an encryption this Python cannot read.
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 Progress = Callable[[int, int], None]
 
@@ -128,20 +123,6 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise InputDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _parse_member(raw: bytes, member: str, expected_cik: int | None) -> CompanyFacts | None:
-    """The member's capex facts, or None when the filer tags no purchases of PP&E."""
-    try:
-        return parse_companyfacts(raw, origin=member, expected_cik=expected_cik)
-    except NoCapexFacts:
-        return None
-
-
-def _reason(exc: BaseException, member: str) -> str:
-    text = " ".join(str(exc).split())
-    prefix = f"{member}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
-
-
 def ingest_bulk(
     archive: Path | str,
     *,
@@ -149,6 +130,7 @@ def ingest_bulk(
     progress: Progress | None = None,
     limit: int | None = None,
     max_member_bytes: int | None = None,
+    workers: int | None = None,
 ) -> BulkResult:
     """Ingest every filer of a companyfacts.zip, one member and one transaction at a time.
 
@@ -156,7 +138,9 @@ def ingest_bulk(
     members (in archive order), for a trial run. Re-running on the same archive, or on a later
     one, re-ingests only the companies whose member changed. A member that inflates beyond
     ``max_member_bytes`` (default ``jevons.sources.limits.max_input_bytes()``, 200 MB) is
-    reported as failed after reading at most that much of it.
+    reported as failed after reading at most that much of it. ``workers`` processes parse
+    members ahead of the writer (default: one per spare core for archives of 64 members or
+    more; 0 parses in this process).
     """
     path = Path(archive)
     if limit is not None and limit < 0:
@@ -173,17 +157,20 @@ def ingest_bulk(
         counts = {"ingested": 0, "unchanged": 0, "no_capex": 0}
         failures: list[tuple[str, str]] = []
         facts = bytes_read = bytes_compressed = 0
-        with using_store(store) as db:
+        n_workers = default_workers(len(todo)) if workers is None else workers
+        # Workers start parsing before the store is opened: a first build overlaps with them.
+        with MemberReader(path, zf, todo, cap, n_workers) as reader, using_store(store) as db:
             seen: set[tuple[int, str]] = {
                 (int(cik), str(digest))
                 for cik, digest in db.con.execute(
                     "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
                 ).fetchall()
             }
-            for done, info in enumerate(todo, start=1):
+            reads = reader.results(frozenset(seen))
+            for done, (info, read) in enumerate(zip(todo, reads, strict=True), start=1):
                 bytes_compressed += info.compress_size
-                outcome, size = _ingest_member(db, zf, info, path.name, seen, tickers, cap)
-                bytes_read += size
+                outcome = _write_member(db, read, path.name, seen, tickers)
+                bytes_read += read.size
                 if outcome.kind == "failed":
                     failures.append((info.filename, outcome.reason))
                 else:
@@ -208,49 +195,23 @@ def ingest_bulk(
     )
 
 
-def _ingest_member(
+def _write_member(
     db: Store,
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
+    read: MemberRead,
     archive_name: str,
     seen: set[tuple[int, str]],
     tickers: Mapping[int, str],
-    cap: int,
-) -> tuple[_Outcome, int]:
-    """One member, read, parsed and written whole or not at all; returns bytes read too."""
-    member = info.filename
-    match = MEMBER_RE.match(PurePosixPath(member).name)
-    if match is None:
-        return _Outcome("failed", "not a companyfacts member (CIK##########.json)"), 0
-    expected_cik = int(match.group(1))
-    if info.file_size > cap:
-        # The declared size is checked first to spare the read; read_limited enforces the cap
-        # whatever the header claims.
-        return _Outcome(
-            "failed",
-            f"inflates to {info.file_size:,} bytes, over the "
-            f"{cap:,}-byte limit per member (JEVONS_MAX_INPUT_MB)",
-        ), 0
-    try:
-        with zf.open(info) as fh:
-            raw = read_limited(fh, cap, member)
-    except InputDataError as exc:
-        return _Outcome("failed", _reason(exc, member)), 0
-    except _READ_ERRORS as exc:
-        return _Outcome("failed", f"corrupt zip member ({_reason(exc, member)})"), 0
-    digest = hashlib.sha256(raw).hexdigest()
-    if (expected_cik, digest) in seen:
-        return _Outcome("unchanged"), len(raw)
-    try:
-        parsed = _parse_member(raw, member, expected_cik)
-    except InputDataError as exc:
-        return _Outcome("failed", _reason(exc, member)), len(raw)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        # The parser validates what the ledger needs; anything else it trips on is still a
-        # property of this member, not a reason to stop the other 17,999.
-        return _Outcome("failed", f"cannot parse ({type(exc).__name__}: {exc})"), len(raw)
-    if parsed is None:
-        return _Outcome("no_capex"), len(raw)
+) -> _Outcome:
+    """One read member written whole or not at all, in its own transaction."""
+    if read.kind == "failed":
+        return _Outcome("failed", read.reason)
+    if read.kind in ("unchanged", "no_capex"):
+        return _Outcome(read.kind)
+    parsed = read.parsed
+    assert parsed is not None, "a parsed member carries its facts"
+    if (parsed.cik, read.digest) in seen:
+        # The same member twice in one archive: written once.
+        return _Outcome("unchanged")
     with db.transaction() as tx:
         db.replace_company_facts(
             tx,
@@ -259,9 +220,9 @@ def _ingest_member(
             name=parsed.entity_name,
             facts=parsed.facts,
             source_kind=SOURCE_KIND,
-            source=f"{SOURCE_KIND}:{archive_name}:{member}",
-            sha256=digest,
+            source=f"{SOURCE_KIND}:{archive_name}:{read.name}",
+            sha256=read.digest,
             duplicates_collapsed=parsed.duplicates_collapsed,
         )
-    seen.add((parsed.cik, digest))
-    return _Outcome("ingested", facts=len(parsed.facts)), len(raw)
+    seen.add((parsed.cik, read.digest))
+    return _Outcome("ingested", facts=len(parsed.facts))
