@@ -153,7 +153,12 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
     """Horizontal bars, one line per company and period, for readers who never open a browser."""
     shown = [r for r in records if r.value_usd is not None]
     if not shown:
-        out.print("no values to draw")
+        others = sorted({r.currency for r in records if r.amount is not None})
+        out.print(
+            f"no USD values to draw (values in {', '.join(others)}: see the table)"
+            if others
+            else "no values to draw"
+        )
         return
     top = max(r.value_usd for r in shown)
     tickers = list(dict.fromkeys(r.ticker for r in shown))
@@ -161,7 +166,8 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
     out.print(f"[bold]{escape(title)}[/bold]")
     for r in records:
         if r.value_usd is None:
-            out.print(f"{r.period:>9} {r.ticker:<6} [dim]gap[/dim]")
+            what = f"{r.currency}, not drawn on the USD scale" if r.amount is not None else "gap"
+            out.print(f"{r.period:>9} {r.ticker:<6} [dim]{what}[/dim]")
             continue
         n = max(1, round(width * r.value_usd / top))
         out.print(

@@ -431,3 +431,54 @@ def test_realistic_members_weigh_what_real_ones_do() -> None:
     assert 85 <= len(doc["facts"]["us-gaap"]) <= 115
     with pytest.raises(ValueError, match="shape"):
         synthetic.company_document(1_100_000, 0, shape="huge")
+
+
+_KILLED_PARENT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from jevons.ledger.bulk import ingest_bulk
+
+def progress(done, total):
+    if done == 2:
+        print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+        time.sleep(120)
+
+if __name__ == "__main__":
+    ingest_bulk(Path(sys.argv[1]), workers=1, progress=progress)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the workers")
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, jevons_home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    archive = _archive(tmp_path)
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(archive)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        text=True,
+    )
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split() if p.strip()]
+    assert workers, "the parent reported no worker process"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(_gone(p) for p in workers):
+        time.sleep(0.1)
+    assert all(_gone(p) for p in workers)
+    assert proc.stdout.read() == ""  # the pipe closed: no worker holds it open

@@ -144,3 +144,16 @@ def test_other_currencies_are_kept_as_filed(currency: str, store: Store, tmp_pat
     assert [(r.period, r.amount, r.currency) for r in result.records] == [
         ("FY2024", 2_500_000_000_000, currency)
     ]
+
+
+def test_chart_does_not_draw_euros_on_the_dollar_scale() -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "sec", "--file", str(FIXTURE)]).exit_code == 0
+    alone = runner.invoke(app, ["capex", "-c", str(ifrs.CIK), "--freq", "year", "--chart"])
+    assert alone.exit_code == 0
+    assert "no USD values to draw (values in EUR: see the table)" in alone.output
+    both = runner.invoke(
+        app, ["capex", "-c", f"{ifrs.CIK},AMZN", "--freq", "year", "--chart", "--from", "2019"]
+    )
+    assert both.exit_code == 0
+    assert both.output.count("EUR, not drawn on the USD scale") == 5

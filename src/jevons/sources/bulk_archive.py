@@ -8,8 +8,8 @@ most a few batches are in flight, so memory stays bounded by the window, not the
 
 Workers ignore Ctrl-C: the parent decides what an interruption means (roll back the company
 being written, keep the rest), and a worker dying mid-batch would only turn that into a
-``BrokenProcessPool``. When the parent dies (``kill -9``) the workers see their pipe close and
-exit.
+``BrokenProcessPool``. When the parent dies (``kill -9``) the workers notice within a fraction of
+a second and exit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
+import time
 import zipfile
 import zlib
 from collections import deque
@@ -41,6 +43,7 @@ READ_ERRORS: Final = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedEr
 # round trip, few enough that parsed-but-unwritten companies stay a few megabytes.
 BATCH: Final = 8
 WINDOW_PER_WORKER: Final = 3
+PARENT_POLL_SECONDS: Final = 0.2
 # Below this many members, starting worker processes costs more than it saves.
 MIN_MEMBERS_FOR_WORKERS: Final = 64
 
@@ -114,9 +117,20 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, seen: Seen, cap: int
 _worker_state: tuple[zipfile.ZipFile, Seen, int] | None = None
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Leave as soon as the parent is gone (``kill -9``): a forked worker still holds its own
+    copy of the task pipe's writing end, so it would never see the pipe close, and it would keep
+    the parent's stdout open for whoever waits on it."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
 def _worker_init(archive: str, seen: Seen, cap: int) -> None:
     global _worker_state
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watchdog = threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True)
+    watchdog.start()
     _worker_state = (zipfile.ZipFile(archive), seen, cap)
 
 
