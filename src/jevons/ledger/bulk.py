@@ -20,6 +20,7 @@ not a defect of their member, so they are counted as "no capex facts" and nothin
 
 from __future__ import annotations
 
+import contextlib
 import time
 import zipfile
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jevons import paths
 from jevons.errors import InputDataError, UsageError
 from jevons.ledger.store import Store, using_store
 from jevons.sources.bulk_archive import MemberRead, MemberReader, default_workers
@@ -158,15 +160,20 @@ def ingest_bulk(
         failures: list[tuple[str, str]] = []
         facts = bytes_read = bytes_compressed = 0
         n_workers = default_workers(len(todo)) if workers is None else workers
-        # Workers start parsing before the store is opened: a first build overlaps with them.
-        with MemberReader(path, zf, todo, cap, n_workers) as reader, using_store(store) as db:
-            seen: set[tuple[int, str]] = {
-                (int(cik), str(digest))
-                for cik, digest in db.con.execute(
-                    "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
-                ).fetchall()
-            }
-            reads = reader.results(frozenset(seen))
+        with contextlib.ExitStack() as stack:
+            if store is None and not paths.store_path().exists():
+                # A first build: nothing is ingested yet, so the workers can start parsing
+                # at once and overlap with building the store.
+                reader = stack.enter_context(MemberReader(path, zf, todo, cap, n_workers))
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+            else:
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+                reader = stack.enter_context(
+                    MemberReader(path, zf, todo, cap, n_workers, frozenset(seen))
+                )
+            reads = reader.results()
             for done, (info, read) in enumerate(zip(todo, reads, strict=True), start=1):
                 bytes_compressed += info.compress_size
                 outcome = _write_member(db, read, path.name, seen, tickers)
@@ -193,6 +200,16 @@ def ingest_bulk(
         bytes_read=bytes_read,
         bytes_compressed=bytes_compressed,
     )
+
+
+def _seen(db: Store) -> set[tuple[int, str]]:
+    """(CIK, sha256) of every member already ingested from a bulk archive."""
+    return {
+        (int(cik), str(digest))
+        for cik, digest in db.con.execute(
+            "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
+        ).fetchall()
+    }
 
 
 def _write_member(

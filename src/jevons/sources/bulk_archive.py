@@ -155,14 +155,13 @@ def default_workers(members: int) -> int:
 class MemberReader:
     """Members of ``infos`` (taken from ``zf.infolist()``) read and parsed, in archive order.
 
-    With ``workers`` > 0 the worker processes start and parse ahead as soon as the reader is
-    entered, while the caller is still opening or building its store; they parse every member,
-    and the caller tells unchanged ones by their digest. They are forked, not spawned: a spawned
+    A member whose (CIK, sha256) is in ``seen`` is hashed but not parsed. With ``workers`` > 0
+    the worker processes start and parse ahead as soon as the reader is entered (while the
+    caller may still be building its store). They are forked, not spawned: a spawned
     worker re-imports the caller's ``__main__``, which runs any script that calls jevons without
     an ``if __name__ == "__main__"`` guard a second time. A forked worker touches only the zip
     file, the parser and its own pipe, never the parent's store, and leaves with ``os._exit``.
-    With 0 workers members are read here, one at a time, and a member already in ``seen`` is
-    hashed but not parsed.
+    With 0 workers members are read here, one at a time.
     """
 
     def __init__(
@@ -172,11 +171,13 @@ class MemberReader:
         infos: Sequence[zipfile.ZipInfo],
         cap: int,
         workers: int,
+        seen: Seen = frozenset(),
     ) -> None:
         self._archive = archive
         self._zf = zf
         self._infos = list(infos)
         self._cap = cap
+        self._seen = seen
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[Future[list[MemberRead]]] = deque()
@@ -192,7 +193,7 @@ class MemberReader:
                 max_workers=self._workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_init,
-                initargs=(str(self._archive), frozenset(), self._cap),
+                initargs=(str(self._archive), self._seen, self._cap),
             )
             self._fill()
         return self
@@ -214,11 +215,11 @@ class MemberReader:
             self._pending.append(self._pool.submit(_worker_batch, self._batches[self._next]))
             self._next += 1
 
-    def results(self, seen: Seen) -> Iterator[MemberRead]:
+    def results(self) -> Iterator[MemberRead]:
         """One result per member, in order."""
         if self._pool is None:
             for info in self._infos:
-                yield read_member(self._zf, info, seen, self._cap)
+                yield read_member(self._zf, info, self._seen, self._cap)
             return
         while self._pending:
             batch = self._pending.popleft().result()
