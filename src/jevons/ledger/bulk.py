@@ -147,6 +147,8 @@ def ingest_bulk(
     path = Path(archive)
     if limit is not None and limit < 0:
         raise UsageError(f"limit must be zero or more, not {limit}")
+    if workers is not None and workers < 0:
+        raise UsageError(f"workers must be zero or more, not {workers}")
     cap = max_input_bytes(max_member_bytes)
     started = time.perf_counter()
     with _open_archive(path) as zf:
