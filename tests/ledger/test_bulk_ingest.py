@@ -477,8 +477,13 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, jevons_home: Pat
     assert workers, "the parent reported no worker process"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not all(_gone(p) for p in workers):
-        time.sleep(0.1)
-    assert all(_gone(p) for p in workers)
-    assert proc.stdout.read() == ""  # the pipe closed: no worker holds it open
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(_gone(p) for p in workers):
+            time.sleep(0.1)
+        assert all(_gone(p) for p in workers)
+        assert proc.stdout.read() == ""  # the pipe closed: no worker holds it open
+    finally:
+        for pid in workers:  # never leave an orphan behind when the check fails
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
