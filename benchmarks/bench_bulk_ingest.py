@@ -4,11 +4,13 @@ Run from the repository root:
 
     python benchmarks/bench_bulk_ingest.py [--output benchmarks/results/bulk_ingest.json]
 
-A synthetic companyfacts.zip of 1,000 filers in the SEC's format (``synthetic_companyfacts``)
-is written to a temporary directory and ingested into a fresh JEVONS_HOME. Every run is a fresh
-subprocess, so its peak resident memory (getrusage maxrss) is its own. Then the archive is
-ingested again (every member unchanged: the cost of resuming), and three interrupted runs are
-resumed and compared with the clean run's store:
+A synthetic companyfacts.zip of 1,000 filers in the SEC's format (``synthetic_companyfacts``,
+by default ``--shape realistic``: about 100 concepts and 0.8 MB a member, like a real operating
+company's) is written to a temporary directory and ingested into a fresh JEVONS_HOME; the clean
+run's time includes building the store on first use, as a new user's first bulk ingest does.
+Every run is a fresh subprocess, so its peak resident memory (getrusage maxrss) is its own.
+Then the archive is ingested again (every member unchanged: the cost of resuming), and three
+interrupted runs are resumed and compared with the clean run's store:
 
 - ``progress``: a progress callback raises KeyboardInterrupt half-way (between companies);
 - ``sigint``: Ctrl-C (SIGINT) sent to the process half-way, landing wherever it lands;
@@ -39,7 +41,7 @@ sys.path.insert(0, str(HERE))
 import synthetic_companyfacts  # noqa: E402
 
 DEFAULT_OUTPUT = HERE / "results" / "bulk_ingest.json"
-TARGET_COMPANIES_PER_SECOND = 50.0
+TARGET_COMPANIES_PER_SECOND = 100.0  # including the first build of the store
 TARGET_PEAK_RSS_MB = 1000.0
 
 
@@ -74,13 +76,14 @@ def store_counts(path: Path) -> dict[str, int]:
 
 
 def child(archive: Path, interrupt_at: int | None) -> None:
-    """Ingest ``archive`` into $JEVONS_HOME, printing progress lines and a JSON result line."""
-    from jevons.ledger.bulk import ingest_bulk
-    from jevons.ledger.store import open_store
+    """Ingest ``archive`` into $JEVONS_HOME, printing progress lines and a JSON result line.
 
-    started = time.perf_counter()
-    db = open_store()  # first use builds the store from package data: timed apart
-    open_seconds = time.perf_counter() - started
+    The store is opened by ``ingest_bulk`` itself, as the CLI does, so a fresh home's first
+    build is inside the timed call (and overlaps with the parsing workers where there are any).
+    """
+    from jevons.ledger.bulk import ingest_bulk
+
+    fresh = not (Path(os.environ["JEVONS_HOME"]) / "jevons.duckdb").exists()
     baseline = maxrss_mb()
 
     def progress(done: int, total: int) -> None:
@@ -89,12 +92,13 @@ def child(archive: Path, interrupt_at: int | None) -> None:
         if interrupt_at is not None and done == interrupt_at:
             raise KeyboardInterrupt
 
-    try:
-        result = ingest_bulk(archive, store=db, progress=progress)
-    finally:
-        db.close()
+    started = time.perf_counter()
+    result = ingest_bulk(archive, progress=progress)
+    wall = time.perf_counter() - started
     out = result.to_dict()
-    out["open_store_seconds"] = round(open_seconds, 3)
+    out["first_build_included"] = fresh
+    out["wall_seconds"] = round(wall, 3)
+    out["companies_per_second_wall"] = round(result.processed / wall, 1)
     out["rss_before_ingest_mb"] = round(baseline, 1)
     out["peak_rss_mb"] = round(maxrss_mb(), 1)
     print("result " + json.dumps(out), flush=True)
@@ -162,15 +166,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-def bench(n_companies: int, seed: int, workdir: Path) -> dict[str, Any]:
-    archive = workdir / "companyfacts.zip"
+def bench(n_companies: int, seed: int, workdir: Path, shape: str) -> dict[str, Any]:
+    archive = workdir / f"companyfacts-{shape}-{n_companies}-{seed}.zip"
     started = time.perf_counter()
-    synthetic_companyfacts.write_archive(archive, n_companies, seed)
+    if not archive.exists():  # with --keep, a second run reuses the archive
+        synthetic_companyfacts.write_archive(archive, n_companies, seed, shape=shape)
     generate_seconds = time.perf_counter() - started
     with zipfile.ZipFile(archive) as zf:
         infos = zf.infolist()
     sizes = sorted(i.file_size for i in infos)
     archive_info = {
+        "shape": shape,
         "members": len(infos),
         "compressed_mb": round(archive.stat().st_size / 1e6, 1),
         "uncompressed_mb": round(sum(sizes) / 1e6, 1),
@@ -185,7 +191,8 @@ def bench(n_companies: int, seed: int, workdir: Path) -> dict[str, Any]:
         flush=True,
     )
 
-    clean_home = workdir / "clean"
+    runs = Path(tempfile.mkdtemp(dir=workdir, prefix="homes-"))  # fresh homes, shared archive
+    clean_home = runs / "clean"
     clean = run_child(archive, clean_home)
     if clean["result"] is None:
         raise SystemExit(f"clean run failed: {clean['stderr_last_line']}")
@@ -197,7 +204,11 @@ def bench(n_companies: int, seed: int, workdir: Path) -> dict[str, Any]:
     }
     clean_store = clean_home / "jevons.duckdb"
     expected = ledger_digest(clean_store)
-    print(f"clean: {r['companies_per_second']} companies/s, peak {r['peak_rss_mb']} MB", flush=True)
+    print(
+        f"clean: {r['companies_per_second_wall']} companies/s including the first build, "
+        f"peak {r['peak_rss_mb']} MB",
+        flush=True,
+    )
 
     rerun = run_child(archive, clean_home)
     unchanged = rerun["result"] or {}
@@ -206,7 +217,7 @@ def bench(n_companies: int, seed: int, workdir: Path) -> dict[str, Any]:
     half = n_companies // 2
     interrupted: dict[str, Any] = {}
     for mode in ("progress", "sigint", "sigkill"):
-        home = workdir / mode
+        home = runs / mode
         if mode == "progress":
             first = run_child(archive, home, interrupt_at=half)
         else:
@@ -236,10 +247,10 @@ def bench(n_companies: int, seed: int, workdir: Path) -> dict[str, Any]:
         )
 
     targets = {
-        "companies_per_second": {
+        "companies_per_second_including_first_build": {
             "target": f">= {TARGET_COMPANIES_PER_SECOND:g}",
-            "value": r["companies_per_second"],
-            "pass": r["companies_per_second"] >= TARGET_COMPANIES_PER_SECOND,
+            "value": r["companies_per_second_wall"],
+            "pass": r["companies_per_second_wall"] >= TARGET_COMPANIES_PER_SECOND,
         },
         "peak_rss_mb": {
             "target": f"< {TARGET_PEAK_RSS_MB:g}",
@@ -281,8 +292,8 @@ def print_table(summary: dict[str, Any]) -> None:
             f"{c['ingested']:,} / {c['no_capex']:,} / {c['failed']:,}",
         ),
         ("capex facts written", f"{c['facts']:,}"),
-        ("clean run", f"{c['seconds']:.1f} s"),
-        ("companies/s", f"{c['companies_per_second']:,.1f}"),
+        ("clean run, first build included", f"{c['wall_seconds']:.1f} s"),
+        ("companies/s, first build included", f"{c['companies_per_second_wall']:,.1f}"),
         ("MB/s zipped", f"{c['mb_per_second_compressed']:,.1f}"),
         ("MB/s unzipped", f"{c['mb_per_second_uncompressed']:,.1f}"),
         ("peak RSS", f"{c['peak_rss_mb']:,.0f} MB"),
@@ -311,6 +322,12 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--companies", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--shape", choices=synthetic_companyfacts.SHAPES, default="realistic", help="member shape"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="an earlier result JSON whose clean run is kept as 'before'"
+    )
     parser.add_argument("--keep", type=Path, help="work here and keep the archive and stores")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--interrupt-at", type=int, help=argparse.SUPPRESS)
@@ -320,10 +337,18 @@ def main() -> None:
         return
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        summary = bench(args.companies, args.seed, args.keep)
+        summary = bench(args.companies, args.seed, args.keep, args.shape)
     else:
         with tempfile.TemporaryDirectory(prefix="jevons-bulk-") as tmp:
-            summary = bench(args.companies, args.seed, Path(tmp))
+            summary = bench(args.companies, args.seed, Path(tmp), args.shape)
+    if args.before:
+        earlier = json.loads(args.before.read_text())
+        summary["before"] = {
+            "source": str(args.before),
+            "archive": earlier.get("archive"),
+            "clean_run": earlier.get("clean_run"),
+            "machine": earlier.get("machine"),
+        }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(summary, indent=2) + "\n")
     print_table(summary)

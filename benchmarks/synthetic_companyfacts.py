@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 ZIP_TIMESTAMP = (2025, 1, 2, 3, 4, 6)
+SHAPES = ("small", "realistic")
 GROSS = "PaymentsToAcquirePropertyPlantAndEquipment"
 PRODUCTIVE = "PaymentsToAcquireProductiveAssets"
 PROCEEDS = "ProceedsFromSaleOfPropertyPlantAndEquipment"
@@ -282,13 +283,19 @@ def company_document(
     capex: bool | None = None,
     noise: bool = True,
     no_capex_share: float = 0.15,
+    shape: str = "small",
 ) -> dict[str, Any]:
     """One filer's companyfacts document.
 
     ``capex`` forces whether the filer tags purchases of PP&E (by default a share
     ``no_capex_share`` of filers does not); ``noise=False`` leaves out the unrelated concepts
-    for tests that only need the capex lines.
+    for tests that only need the capex lines. ``shape`` is "small" (60-300 concepts over a few
+    years each, 100-500 KB) or "realistic" (about 100 concepts, each over every year of the
+    filer and half of them quarterly: about 0.8 MB, what a typical operating company's member
+    weighs in the SEC's archive).
     """
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {shape!r}")
     rng = random.Random(f"company:{seed}:{cik}")
     has_capex = rng.random() >= no_capex_share if capex is None else capex
     roll = rng.random()
@@ -325,7 +332,7 @@ def company_document(
         _add_capex(us_gaap, rng, years, filings)
     dei: dict[str, Any] = {}
     if noise:
-        _add_noise(us_gaap, dei, rng, years, filings)
+        _add_noise(us_gaap, dei, rng, years, filings, realistic=shape == "realistic")
     name = f"{rng.choice(_NAME_A)} {rng.choice(_NAME_B)} {rng.choice(_NAME_C)}"
     facts: dict[str, Any] = {}
     if dei:
@@ -401,8 +408,11 @@ def _add_noise(
     rng: random.Random,
     years: list[FiscalYear],
     filings: list[_Filing],
+    *,
+    realistic: bool = False,
 ) -> None:
-    """Cover-page facts and a few hundred unrelated concepts, each over a span of filings."""
+    """Cover-page facts and unrelated concepts: a few hundred over a span of filings each, or
+    (``realistic``) about a hundred over every filing, as an operating company tags them."""
     shares = int(10 ** rng.uniform(6.5, 9.5))
     dei["EntityCommonStockSharesOutstanding"] = {
         "label": "Entity Common Stock, Shares Outstanding",
@@ -432,13 +442,13 @@ def _add_noise(
         },
     }
     by_label = {fy.label: fy for fy in years}
-    n_concepts = rng.randint(60, 300)
+    n_concepts = rng.randint(90, 110) if realistic else rng.randint(60, 300)
     for concept in rng.sample(NOISE_CONCEPTS, n_concepts):
         unit = rng.choices(("USD", "shares", "USD/shares", "pure"), weights=(85, 5, 6, 4))[0]
         instant = rng.random() < 0.45
-        annual_only = rng.random() < 0.75
-        span = rng.randint(1, 4)
-        first = rng.randrange(len(tenks))
+        annual_only = rng.random() < (0.5 if realistic else 0.75)
+        span = len(tenks) if realistic else rng.randint(1, 4)
+        first = 0 if realistic else rng.randrange(len(tenks))
         labels = {f.year.label for f in tenks[first : first + span]}
         scale = 10 ** rng.uniform(4, 9) if unit in ("USD", "shares") else rng.uniform(0.01, 9.0)
         concept_rows = []
@@ -471,10 +481,10 @@ def company_member(cik: int, seed: int = 0, **kwargs: Any) -> tuple[str, bytes]:
 
 
 def _members(
-    n_companies: int, seed: int, noise: bool, no_capex_share: float
+    n_companies: int, seed: int, noise: bool, no_capex_share: float, shape: str
 ) -> Iterator[tuple[str, bytes]]:
     for cik in company_ciks(n_companies, seed):
-        yield company_member(cik, seed, noise=noise, no_capex_share=no_capex_share)
+        yield company_member(cik, seed, noise=noise, no_capex_share=no_capex_share, shape=shape)
 
 
 def write_archive(
@@ -485,6 +495,7 @@ def write_archive(
     noise: bool = True,
     no_capex_share: float = 0.15,
     extra_members: Mapping[str, bytes] | None = None,
+    shape: str = "small",
 ) -> Path:
     """Write a companyfacts.zip of ``n_companies`` synthetic filers (plus ``extra_members``).
 
@@ -494,7 +505,7 @@ def write_archive(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in _members(n_companies, seed, noise, no_capex_share):
+        for name, data in _members(n_companies, seed, noise, no_capex_share, shape):
             _write_member(zf, name, data)
         for name, data in sorted((extra_members or {}).items()):
             _write_member(zf, name, data)

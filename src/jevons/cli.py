@@ -149,6 +149,8 @@ def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
         )
     out.print(table)
     out.print(f"{result.unranked} filer(s) in the store have no {year} value.", markup=False)
+    if result.other_currency:
+        out.print(result.currency_note, markup=False, highlight=False)
 
 
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
@@ -158,7 +160,12 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
     """Horizontal bars, one line per company and period, for readers who never open a browser."""
     shown = [r for r in records if r.value_usd is not None]
     if not shown:
-        out.print("no values to draw")
+        others = sorted({r.currency for r in records if r.amount is not None})
+        out.print(
+            f"no USD values to draw (values in {', '.join(others)}: see the table)"
+            if others
+            else "no values to draw"
+        )
         return
     top = max(r.value_usd for r in shown)
     tickers = list(dict.fromkeys(r.ticker for r in shown))
@@ -166,7 +173,8 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
     out.print(f"[bold]{escape(title)}[/bold]")
     for r in records:
         if r.value_usd is None:
-            out.print(f"{r.period:>9} {r.ticker:<6} [dim]gap[/dim]")
+            what = f"{r.currency}, not drawn on the USD scale" if r.amount is not None else "gap"
+            out.print(f"{r.period:>9} {r.ticker:<6} [dim]{what}[/dim]")
             continue
         n = max(1, round(width * r.value_usd / top))
         out.print(
@@ -299,7 +307,7 @@ def _other_label(r: Any, fiscal: bool) -> str:
 def _capex_table(result: Any) -> None:
     """The ledger as a table: one unit for the table, runs of gaps with one reason collapsed
     into one row, and every row's note (the ones JSON carries) as a numbered footnote."""
-    scale, short, long = table_unit([r.value_usd for r in result.values])
+    scale, short, long = table_unit([r.amount for r in result.values if r.amount is not None])
     table = Table(
         title=f"Capex, {result.basis} basis, {result.freq}ly, {long}",
         caption=BASIS_DEFINITIONS[result.basis],
@@ -331,11 +339,11 @@ def _capex_table(result: Any) -> None:
     i = 0
     while i < len(records):
         r = records[i]
-        if r.value_usd is None:
+        if r.amount is None:
             j = i
             while (
                 j + 1 < len(records)
-                and records[j + 1].value_usd is None
+                and records[j + 1].amount is None
                 and records[j + 1].ticker == r.ticker
                 and records[j + 1].gap == r.gap
             ):
@@ -356,7 +364,7 @@ def _capex_table(result: Any) -> None:
             r.ticker,
             r.period,
             _other_label(r, fiscal),
-            f"{r.value_usd / scale:,.0f}",
+            f"{(r.amount or 0) / scale:,.0f}" + ("" if r.currency == "USD" else f" {r.currency}"),
             escape(f"{r.derivation or ''}{mark(r.note)}"),
             r.source_kind or "",
             escape(f"{'/'.join(r.evidence)}: {evidence}"),
@@ -365,6 +373,14 @@ def _capex_table(result: Any) -> None:
     out.print(table)
     for text, number in footnotes.items():
         out.print(f"[{number}] {text}", markup=False, highlight=False)
+    currencies = sorted({r.currency for r in result.records if r.currency != "USD"})
+    if currencies:
+        out.print(
+            f"Values marked {', '.join(currencies)} are in that currency as filed (the "
+            "table's unit), not converted to USD.",
+            markup=False,
+            highlight=False,
+        )
     for note in result.notes:
         out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
     if any(r.source_kind in ("secondary", "mixed") for r in result.values):

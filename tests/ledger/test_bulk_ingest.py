@@ -203,9 +203,9 @@ def test_changed_member_is_ingested_again(tmp_path: Path) -> None:
 
 
 def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store) -> None:
-    usd_less = synthetic.company_document(1_000_010, capex=True, noise=False)
-    for entry in usd_less["facts"]["us-gaap"].values():
-        entry["units"] = {"EUR": entry["units"]["USD"]}
+    moneyless = synthetic.company_document(1_000_010, capex=True, noise=False)
+    for entry in moneyless["facts"]["us-gaap"].values():
+        entry["units"] = {"shares": entry["units"]["USD"]}
     archive = _archive(
         tmp_path,
         **{
@@ -213,7 +213,7 @@ def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store
             "CIK0001000005.json": b'{"hello": "world"}',
             "CIK0001000006.json": synthetic.company_member(1_000_006)[1][:5000],
             "CIK0001000007.json": synthetic.company_member(1_000_008, capex=True)[1],
-            "CIK0001000010.json": json.dumps(usd_less).encode(),
+            "CIK0001000010.json": json.dumps(moneyless).encode(),
             "README.txt": b"not a filer",
         },
     )
@@ -235,7 +235,7 @@ def test_bad_members_are_reported_and_the_rest_land(tmp_path: Path, store: Store
     assert "not a companyfacts document (no 'cik' field)" in reasons["CIK0001000005.json"]
     assert "malformed or truncated JSON" in reasons["CIK0001000006.json"]
     assert "expected CIK 0001000007" in reasons["CIK0001000007.json"]
-    assert "not USD" in reasons["CIK0001000010.json"]
+    assert "not in a currency" in reasons["CIK0001000010.json"]
     assert "not a companyfacts member" in reasons["README.txt"]
     assert all("\n" not in r and not r.startswith("CIK") for r in reasons.values())
     assert (result.ingested, result.no_capex) == (16, 3)
@@ -388,3 +388,102 @@ def test_default_store_and_generator_determinism(tmp_path: Path, jevons_home: Pa
     assert result.store_path == jevons_home / "jevons.duckdb"
     assert result.processed == 6 and not result.failures
     assert result.ingested + result.no_capex == 6
+
+
+# --- worker processes and realistic members ----------------------------------------------------
+
+
+def test_worker_processes_build_the_same_store_and_report_the_same_failures(
+    tmp_path: Path,
+) -> None:
+    archive = _archive(tmp_path, **{"CIK0001000004.json": b"[]", "README.txt": b"x"})
+    serial_path = tmp_path / "serial" / "jevons.duckdb"
+    parallel_path = tmp_path / "parallel" / "jevons.duckdb"
+    serial = _bulk_into(serial_path, archive, workers=0)
+    parallel = _bulk_into(parallel_path, archive, workers=2)
+    assert parallel.failures == serial.failures and len(serial.failures) == 2
+    assert (parallel.ingested, parallel.no_capex) == (serial.ingested, serial.no_capex) == (17, 3)
+    assert _ledger_digest(parallel_path) == _ledger_digest(serial_path)
+    again = _bulk_into(parallel_path, archive, workers=2)
+    assert (again.ingested, again.skipped_unchanged) == (0, 17)
+    assert _ledger_digest(parallel_path) == _ledger_digest(serial_path)
+
+
+def test_interrupted_worker_run_resumed_equals_one_clean_run(tmp_path: Path) -> None:
+    archive = _archive(tmp_path)
+    expected = _clean_digest(tmp_path, archive)
+    path = tmp_path / "resumed" / "jevons.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        _bulk_into(path, archive, workers=1, progress=_interrupt_from_progress(at=11))
+    assert _ledger_digest(path) != expected
+    resumed = _bulk_into(path, archive, workers=1)
+    assert resumed.skipped_unchanged == 11 and resumed.ingested == 6
+    assert _ledger_digest(path) == expected
+
+
+def test_realistic_members_weigh_what_real_ones_do() -> None:
+    sizes = [
+        len(synthetic.company_member(cik, 0, shape="realistic")[1])
+        for cik in synthetic.company_ciks(20, 0)
+    ]
+    assert 0.6e6 < sum(sizes) / len(sizes) < 1.1e6
+    doc = synthetic.company_document(synthetic.company_ciks(1, 0)[0], 0, shape="realistic")
+    assert 85 <= len(doc["facts"]["us-gaap"]) <= 115
+    with pytest.raises(ValueError, match="shape"):
+        synthetic.company_document(1_100_000, 0, shape="huge")
+
+
+_KILLED_PARENT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from jevons.ledger.bulk import ingest_bulk
+
+def progress(done, total):
+    if done == 2:
+        print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+        time.sleep(120)
+
+if __name__ == "__main__":
+    ingest_bulk(Path(sys.argv[1]), workers=1, progress=progress)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to watch the workers")
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, jevons_home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    archive = _archive(tmp_path)
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(archive)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        text=True,
+    )
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split() if p.strip()]
+    assert workers, "the parent reported no worker process"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(_gone(p) for p in workers):
+            time.sleep(0.1)
+        assert all(_gone(p) for p in workers)
+        assert proc.stdout.read() == ""  # the pipe closed: no worker holds it open
+    finally:
+        for pid in workers:  # never leave an orphan behind when the check fails
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -120,11 +120,11 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     cases: dict[str, tuple[bytes, str]] = {
         "truncated": (good[: len(good) // 3], "malformed or truncated JSON"),
         "no_concepts": (companyfacts_doc(1652044, {"Revenues": ppe}), "no capex facts"),
-        "non_usd": (
+        "not_money": (
             companyfacts_doc(
-                1652044, {"PaymentsToAcquirePropertyPlantAndEquipment": ppe}, unit="EUR"
+                1652044, {"PaymentsToAcquirePropertyPlantAndEquipment": ppe}, unit="shares"
             ),
-            "not USD",
+            "reported in shares, not in a currency",
         ),
         "negative": (
             companyfacts_doc(
@@ -165,7 +165,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize(
-    "case", ["truncated", "no_concepts", "non_usd", "negative", "conflict", "missing_field"]
+    "case", ["truncated", "no_concepts", "not_money", "negative", "conflict", "missing_field"]
 )
 def test_bad_file_leaves_store_unchanged(tmp_path: Path, case: str) -> None:
     db = open_store()

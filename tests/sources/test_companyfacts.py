@@ -74,10 +74,16 @@ def test_needed_concepts_missing() -> None:
         parse_companyfacts(raw, origin="x")
 
 
-def test_non_usd_unit() -> None:
-    raw = companyfacts_doc(1, {PPE: OK}, unit="EUR")
-    with pytest.raises(InputDataError, match="reported in EUR, not USD"):
+def test_unit_that_is_not_money() -> None:
+    raw = companyfacts_doc(1, {PPE: OK}, unit="shares")
+    with pytest.raises(InputDataError, match="reported in shares, not in a currency"):
         parse_companyfacts(raw, origin="x")
+
+
+def test_non_usd_unit_is_kept_with_its_currency() -> None:
+    parsed = parse_companyfacts(companyfacts_doc(1, {PPE: OK}, unit="EUR"), origin="x")
+    assert parsed.currency == "EUR"
+    assert [(f.unit, f.value) for f in parsed.facts] == [("EUR", 100)]
 
 
 def test_negative_value() -> None:
@@ -89,7 +95,7 @@ def test_negative_value() -> None:
 def test_fractional_and_non_numeric_values() -> None:
     rows = [fact("2024-01-01", "2024-03-31", 1, "0000000001-24-000001", "10-Q", "2024-04-30")]
     rows[0]["val"] = 1.5
-    with pytest.raises(InputDataError, match="not whole dollars"):
+    with pytest.raises(InputDataError, match="not a whole amount"):
         parse_companyfacts(companyfacts_doc(1, {PPE: rows}), origin="x")
     rows[0]["val"] = "12"
     with pytest.raises(InputDataError, match="not a number"):
@@ -145,3 +151,116 @@ def test_units_must_be_present() -> None:
     doc = {"cik": 1, "facts": {"us-gaap": {PPE: {"label": "x"}}}}
     with pytest.raises(InputDataError, match="has no 'units'"):
         parse_companyfacts(json.dumps(doc), origin="x")
+
+
+# --- what files say: CIKs, values, nesting, names ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cik", "message"),
+    [
+        (-5, "'cik' -5 is not a CIK"),
+        (0, "'cik' 0 is not a CIK"),
+        (12_345_678_901, "'cik' 12345678901 is not a CIK"),
+        (1.7, "'cik' is not a number: 1.7"),
+        (1.0, "'cik' is not a number: 1.0"),
+        (True, "'cik' is not a number: True"),
+        ("12a", "'cik' is not a number: '12a'"),
+        (None, "'cik' is not a number: None"),
+    ],
+)
+def test_invalid_ciks_are_refused_not_truncated(cik: object, message: str) -> None:
+    doc = json.loads(companyfacts_doc(1, {PPE: OK}))
+    doc["cik"] = cik
+    with pytest.raises(InputDataError, match=message) as info:
+        parse_companyfacts(json.dumps(doc), origin="f.json")
+    assert str(info.value).startswith("f.json: ")
+
+
+def test_cik_as_digit_string_is_read() -> None:
+    doc = json.loads(companyfacts_doc(1, {PPE: OK}))
+    doc["cik"] = "0000000001"
+    assert parse_companyfacts(json.dumps(doc), origin="x").cik == 1
+
+
+@pytest.mark.parametrize(
+    ("val", "shown"),
+    [(9.2e18, "9.2e+18 USD"), (10**20, "1e+20 USD"), (1e20, "1e+20 USD"), (10**13 + 1000, "1e+13")],
+)
+def test_implausible_values_are_refused_naming_file_concept_and_period(
+    val: float, shown: str
+) -> None:
+    rows = [dict(OK[0], val=val)]
+    with pytest.raises(InputDataError) as info:
+        parse_companyfacts(companyfacts_doc(1, {PPE: rows}), origin="big.json")
+    text = str(info.value)
+    assert text.startswith("big.json: implausible value ")
+    assert shown in text
+    assert f"us-gaap:{PPE} 2024-01-01..2024-03-31" in text
+    assert "\n" not in text
+
+
+def test_largest_plausible_value_is_kept() -> None:
+    rows = [dict(OK[0], val=10**13)]
+    assert parse_companyfacts(companyfacts_doc(1, {PPE: rows}), origin="x").facts[0].value == 10**13
+
+
+def test_weak_currencies_get_more_room_but_not_unbounded() -> None:
+    ok = [dict(OK[0], val=5 * 10**13)]  # fifty trillion won is a large Korean filer's capex
+    assert parse_companyfacts(companyfacts_doc(1, {PPE: ok}, unit="KRW"), origin="x").facts
+    bad = [dict(OK[0], val=10**17)]
+    with pytest.raises(InputDataError, match="implausible value 1e\\+17 KRW"):
+        parse_companyfacts(companyfacts_doc(1, {PPE: bad}, unit="KRW"), origin="x")
+
+
+def test_numbers_beyond_float_range_are_one_line_errors() -> None:
+    raw = companyfacts_doc(1, {PPE: OK}).replace(b'"val": 100', b'"val": 1e400')
+    with pytest.raises(InputDataError, match="unreadable JSON value") as info:
+        parse_companyfacts(raw, origin="x")
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("where", ["top", "inside a concept", "inside an unused concept"])
+def test_deeply_nested_json_is_a_one_line_error(where: str) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    if where == "top":
+        raw = deep.encode()
+    else:
+        doc = json.loads(companyfacts_doc(1, {PPE: OK}))
+        name = PPE if where == "inside a concept" else "Revenues"
+        doc["facts"]["us-gaap"].setdefault(name, {})["nested"] = "X"
+        raw = json.dumps(doc).replace('"X"', deep).encode()
+    with pytest.raises(InputDataError, match="nested too deeply") as info:
+        parse_companyfacts(raw, origin="deep.json")
+    assert str(info.value).startswith("deep.json")
+
+
+def test_control_characters_and_escapes_are_stripped_from_names() -> None:
+    doc = json.loads(companyfacts_doc(1, {PPE: OK}))
+    doc["entityName"] = "\x1b]0;owned\x07ACME\x1b[2J\x1b[31m CORP\x1b[0m\r\nFAKE LINE\u202e\x00"
+    doc["facts"]["us-gaap"][PPE]["units"]["USD"][0]["form"] = "10-Q\x1b[1m"
+    parsed = parse_companyfacts(json.dumps(doc), origin="x")
+    assert parsed.entity_name == "ACME CORP FAKE LINE"
+    assert parsed.facts[0].form == "10-Q"
+
+
+def test_name_of_only_control_characters_falls_back_to_the_cik() -> None:
+    doc = json.loads(companyfacts_doc(7, {PPE: OK}))
+    doc["entityName"] = "\x1b[2J\x07"
+    assert parse_companyfacts(json.dumps(doc), origin="x").entity_name == "CIK 0000000007"
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("plain", "plain"),
+        ("a\tb\nc", "a b c"),
+        ("\x9b31mred", "red"),
+        ("\x1bPdevice\x1b\\x", "devicex"),
+        ("x" * 500, "x" * 200),
+    ],
+)
+def test_clean_text(text: str, clean: str) -> None:
+    from jevons.sources.companyfacts import clean_text
+
+    assert clean_text(text) == clean

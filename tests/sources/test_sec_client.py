@@ -234,7 +234,16 @@ def test_context_manager_closes_http_client(tmp_path: Path) -> None:
 # --- Malformed bodies and atomic writes ---------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [b"<html>Rate limited</html>", b'{"facts": ', b"", b"[1, 2]"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>Rate limited</html>",
+        b'{"facts": ',
+        b"",
+        b"[1, 2]",
+        b'{"facts": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",  # nested: no RecursionError
+    ],
+)
 def test_malformed_body_raises_and_caches_nothing(
     make_client: Callable[..., SecClient], tmp_path: Path, body: bytes
 ) -> None:
@@ -243,6 +252,19 @@ def test_malformed_body_raises_and_caches_nothing(
         client.companyfacts(AMAZON)
     assert not cache_file(tmp_path, AMAZON).exists()
     assert not (tmp_path / "sec").exists() or not any((tmp_path / "sec").iterdir())
+
+
+def test_oversized_cache_file_is_refused_in_one_line(
+    make_client: Callable[..., SecClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = cache_file(tmp_path, AMAZON)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b" " * 2_000_001)
+    monkeypatch.setenv("JEVONS_MAX_INPUT_MB", "2")
+    client = make_client(ok)
+    with pytest.raises(InputDataError, match="larger than the 2 MB input limit") as info:
+        client.companyfacts(AMAZON)
+    assert "\n" not in str(info.value)
 
 
 def test_interrupted_write_leaves_no_partial_file(

@@ -170,6 +170,7 @@ def _derive_year(
 
     name = concept_name(concept)
     label = year.label
+    currency = facts[0].unit if facts else "USD"
 
     def value(
         period: str,
@@ -198,6 +199,7 @@ def _derive_year(
             source_url=None,
             note=note,
             vintage=vintage,
+            currency=currency,
         )
 
     out: list[LineValue] = []

@@ -77,6 +77,15 @@ class CapexRecord:
     note: str | None = None
     # primary, secondary or mixed (values.source_kind); None for a gap
     source_kind: str | None = None
+    # A foreign filer's value stays in its own currency: ``value_usd`` is then None (so no USD
+    # sum or ranking can take it in) and ``foreign_value`` holds the amount as filed.
+    currency: str = "USD"
+    foreign_value: int | None = None
+
+    @property
+    def amount(self) -> int | None:
+        """The value in ``currency``, whichever it is."""
+        return self.value_usd if self.currency == "USD" else self.foreign_value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +100,8 @@ class CapexRecord:
             "period_start": self.period_start.isoformat(),
             "period_end": self.period_end.isoformat(),
             "value_usd": self.value_usd,
+            "currency": self.currency,
+            "value": self.amount,
             "derivation": self.derivation,
             "accessions": list(self.accessions),
             "evidence": list(self.evidence),
@@ -116,11 +127,11 @@ class CapexResult:
 
     @property
     def values(self) -> tuple[CapexRecord, ...]:
-        return tuple(r for r in self.records if r.value_usd is not None)
+        return tuple(r for r in self.records if r.amount is not None)
 
     @property
     def gaps(self) -> tuple[CapexRecord, ...]:
-        return tuple(r for r in self.records if r.value_usd is None)
+        return tuple(r for r in self.records if r.amount is None)
 
     def value(self, ticker: str, period: str) -> int | None:
         for r in self.records:
@@ -145,7 +156,9 @@ class CapexResult:
         )
         lines = [head]
         for r in self.records:
-            shown = f"{r.value_usd / 1e6:>12,.0f}" if r.value_usd is not None else f"{'gap':>12}"
+            shown = f"{r.amount / 1e6:>12,.0f}" if r.amount is not None else f"{'gap':>12}"
+            if r.amount is not None and r.currency != "USD":
+                shown += f" {r.currency}"
             lines.append(f"{r.ticker:6} {r.period:9} {shown}  {r.derivation or r.gap or ''}")
         lines.extend(self.notes)
         return "\n".join(lines)
@@ -251,6 +264,13 @@ def _formula_value(
                 continue
             return _BasisValue(
                 None, tuple(used), gap=f"no {LINE_ITEM_LABELS[item]} for this period"
+            )
+        if used and found.currency != used[0].currency:
+            return _BasisValue(
+                None,
+                tuple(used),
+                gap=f"{LINE_ITEM_LABELS[item]} is in {found.currency}, not "
+                f"{used[0].currency}: currencies are not mixed",
             )
         total += sign * found.value_usd
         used.append(found)
@@ -418,6 +438,7 @@ def _make_record(
         )
     if derivation is None and bv.components:
         derivation = bv.components[0].derivation
+    currency = bv.components[0].currency if bv.components else "USD"
     return CapexRecord(
         ticker=_label(company),
         cik=company.cik,
@@ -429,7 +450,7 @@ def _make_record(
         fiscal_period=fiscal_period,
         period_start=start,
         period_end=end,
-        value_usd=bv.value,
+        value_usd=bv.value if currency == "USD" else None,
         derivation=derivation if bv.value is not None else None,
         accessions=accessions if bv.value is not None else (),
         evidence=tuple(dict.fromkeys(c.evidence for c in bv.components)),
@@ -440,6 +461,8 @@ def _make_record(
         source_kind=(
             combined_kind([c.source_kind for c in bv.components]) if bv.value is not None else None
         ),
+        currency=currency,
+        foreign_value=bv.value if currency != "USD" else None,
     )
 
 
@@ -583,9 +606,12 @@ def _totals(
 ) -> tuple[list[CapexRecord], list[str]]:
     names = [_label(c) for c in companies]
     by_period: dict[str, dict[str, CapexRecord]] = defaultdict(dict)
+    foreign: dict[str, dict[str, str]] = defaultdict(dict)
     for r in records:
         if r.value_usd is not None:
             by_period[r.calendar_period][r.ticker] = r
+        elif r.amount is not None:
+            foreign[r.calendar_period][r.ticker] = r.currency
     all_periods = sorted({r.calendar_period for r in records})
     totals: list[CapexRecord] = []
     notes: list[str] = []
@@ -594,7 +620,14 @@ def _totals(
         have = by_period.get(period, {})
         missing = [n for n in names if n not in have]
         if missing:
-            notes.append(f"{period}: total omitted, no value for {', '.join(missing)}")
+            other = [f"{n} ({foreign[period][n]})" for n in missing if n in foreign[period]]
+            absent = [n for n in missing if n not in foreign[period]]
+            reasons = []
+            if absent:
+                reasons.append(f"no value for {', '.join(absent)}")
+            if other:
+                reasons.append(f"not summed with USD: {', '.join(other)} in another currency")
+            notes.append(f"{period}: total omitted, {'; '.join(reasons)}")
             continue
         parts = [have[n] for n in names]
         spans = {p.ticker: _span(p) for p in parts}

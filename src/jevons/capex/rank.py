@@ -22,7 +22,9 @@ class RankResult:
     year: int
     basis: str
     ranked: tuple[CapexRecord, ...]
-    unranked: int  # filers in the store with no value for the year
+    unranked: int  # filers in the store with no USD value for the year
+    # Filers with a value for the year in another currency: not ranked against USD.
+    other_currency: tuple[str, ...] = ()
 
     def to_dict(self) -> list[dict[str, Any]]:
         return [{"rank": i, **r.to_dict()} for i, r in enumerate(self.ranked, 1)]
@@ -38,7 +40,16 @@ class RankResult:
             if r.value_usd is not None
         ]
         lines.append(f"{self.unranked} filer(s) in the store have no {self.year} value")
+        if self.other_currency:
+            lines.append(self.currency_note)
         return "\n".join(lines)
+
+    @property
+    def currency_note(self) -> str:
+        return (
+            f"{len(self.other_currency)} of them report in another currency and are not ranked "
+            f"against USD: {', '.join(self.other_currency)}"
+        )
 
 
 def rank(
@@ -64,4 +75,11 @@ def rank(
         total = len(db.companies())
     values = [r for r in result.records if r.period == str(year) and r.value_usd is not None]
     ranked = sorted(values, key=lambda r: -(r.value_usd or 0))
-    return RankResult(year, basis, tuple(ranked[:top] if top else ranked), total - len(values))
+    foreign = tuple(
+        f"{r.ticker} ({r.currency})"
+        for r in result.records
+        if r.period == str(year) and r.value_usd is None and r.amount is not None
+    )
+    return RankResult(
+        year, basis, tuple(ranked[:top] if top else ranked), total - len(values), foreign
+    )

@@ -83,6 +83,9 @@ class LineValue:
     vintage: str = "latest"
     # Warnings that must reach the ledger row's note (a Q4 that absorbs a restated year).
     flags: tuple[str, ...] = ()
+    # ``value_usd`` is in this currency: a foreign filer's own (EUR, JPY...) as filed, never
+    # converted. One filer's values share one currency (see jevons.sources.companyfacts).
+    currency: str = "USD"
 
     @property
     def is_annual(self) -> bool:
@@ -105,4 +108,5 @@ class LineValue:
             "note": self.note,
             "vintage": self.vintage,
             "source_kind": self.source_kind,
+            "currency": self.currency,
         }

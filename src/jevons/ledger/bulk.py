@@ -1,8 +1,10 @@
 """Ingest the SEC's nightly companyfacts.zip: every filer's XBRL facts in one archive.
 
 The archive holds some 18,000 ``CIK##########.json`` members, about a gigabyte compressed and
-many times that unpacked, so it is streamed: one member is read, parsed and written before the
-next is opened, and memory stays at one member's worth whatever the archive's size.
+many times that unpacked, so it is streamed: members are read and parsed (in worker processes
+when there are spare cores, a few batches ahead) and written one at a time in archive order, and
+memory stays at a few members' worth whatever the archive's size. Each member is capped in size
+(``jevons.sources.limits``) and read in bounded chunks, so a zip bomb costs at most the cap.
 
 Unlike ``ingest_sec_file`` (all files or none), each company is written in its own
 transaction. A run over the whole archive takes minutes and meets damaged members; one bad
@@ -18,30 +20,22 @@ not a defect of their member, so they are counted as "no capex facts" and nothin
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
+import contextlib
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from jevons import paths
 from jevons.errors import InputDataError, UsageError
 from jevons.ledger.store import Store, using_store
-from jevons.sources.companyfacts import CompanyFacts, load_json, parse_companyfacts
+from jevons.sources.bulk_archive import MemberRead, MemberReader, default_workers
+from jevons.sources.limits import max_input_bytes
 from jevons.sources.tickers import shipped_tickers
-from jevons.sources.xbrl_concepts import PURCHASES_PPE, all_concepts, concepts_for
 
 SOURCE_KIND = "bulk"
-MEMBER_RE = re.compile(r"^CIK(\d{10})\.json$")
-# The parser's own wording for a document without purchases of PP&E (see parse_companyfacts).
-_NO_CAPEX_MESSAGE = "no capex facts for CIK"
-# What reading a damaged member raises: a CRC mismatch, an invalid or truncated deflate stream,
-# a compression method or an encryption this Python cannot read.
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 Progress = Callable[[int, int], None]
 
@@ -131,75 +125,31 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise InputDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def _capex_subset(doc: Mapping[str, Any]) -> tuple[dict[str, Any], int, bool] | None:
-    """The document cut to what the parser reads, its CIK, and whether it tags purchases of PP&E.
-
-    A small filer's member carries a few hundred concepts; jevons keeps at most eight. The
-    member is decoded once, here; handing the parser the cut document instead of the member
-    saves it a second decode and changes nothing it sees. None when the document's shape is
-    off: the parser then gets the whole member and says what is wrong with it.
-    """
-    taxonomies = doc.get("facts")
-    if "cik" not in doc or not isinstance(taxonomies, Mapping):
-        return None
-    try:
-        cik = int(doc["cik"])
-    except (TypeError, ValueError):
-        return None
-    kept: dict[str, dict[str, Any]] = {}
-    for taxonomy, concept in all_concepts(cik):
-        entries = taxonomies.get(taxonomy)
-        if isinstance(entries, Mapping) and concept in entries:
-            kept.setdefault(taxonomy, {})[concept] = entries[concept]
-    has_gross = any(
-        concept in kept.get(tax, {}) for tax, concept in concepts_for(cik, PURCHASES_PPE)
-    )
-    subset: dict[str, Any] = {"cik": doc["cik"], "facts": kept}
-    if "entityName" in doc:
-        subset["entityName"] = doc["entityName"]
-    return subset, cik, has_gross
-
-
-def _parse_member(raw: bytes, member: str, expected_cik: int | None) -> CompanyFacts | None:
-    """The member's capex facts, or None when the filer tags no purchases of PP&E."""
-    doc = load_json(raw, member)
-    cut = _capex_subset(doc)
-    if cut is None:
-        return parse_companyfacts(raw, origin=member, expected_cik=expected_cik)
-    subset, cik, has_gross = cut
-    if not has_gross and (expected_cik is None or cik == expected_cik):
-        return None
-    try:
-        return parse_companyfacts(json.dumps(subset), origin=member, expected_cik=expected_cik)
-    except InputDataError as exc:
-        # The concept is there with an empty list of USD facts: still no capex to ingest.
-        if _NO_CAPEX_MESSAGE in exc.message:
-            return None
-        raise
-
-
-def _reason(exc: BaseException, member: str) -> str:
-    text = " ".join(str(exc).split())
-    prefix = f"{member}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
-
-
 def ingest_bulk(
     archive: Path | str,
     *,
     store: Store | None = None,
     progress: Progress | None = None,
     limit: int | None = None,
+    max_member_bytes: int | None = None,
+    workers: int | None = None,
 ) -> BulkResult:
     """Ingest every filer of a companyfacts.zip, one member and one transaction at a time.
 
     ``progress(done, total)`` is called after each member; ``limit`` stops after that many
     members (in archive order), for a trial run. Re-running on the same archive, or on a later
-    one, re-ingests only the companies whose member changed.
+    one, re-ingests only the companies whose member changed. A member that inflates beyond
+    ``max_member_bytes`` (default ``jevons.sources.limits.max_input_bytes()``, 200 MB) is
+    reported as failed after reading at most that much of it. ``workers`` processes parse
+    members ahead of the writer (default: one per spare core for archives of 64 members or
+    more; 0 parses in this process).
     """
     path = Path(archive)
     if limit is not None and limit < 0:
         raise UsageError(f"limit must be zero or more, not {limit}")
+    if workers is not None and workers < 0:
+        raise UsageError(f"workers must be zero or more, not {workers}")
+    cap = max_input_bytes(max_member_bytes)
     started = time.perf_counter()
     with _open_archive(path) as zf:
         try:
@@ -211,17 +161,25 @@ def ingest_bulk(
         counts = {"ingested": 0, "unchanged": 0, "no_capex": 0}
         failures: list[tuple[str, str]] = []
         facts = bytes_read = bytes_compressed = 0
-        with using_store(store) as db:
-            seen: set[tuple[int, str]] = {
-                (int(cik), str(digest))
-                for cik, digest in db.con.execute(
-                    "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
-                ).fetchall()
-            }
-            for done, info in enumerate(todo, start=1):
+        n_workers = default_workers(len(todo)) if workers is None else workers
+        with contextlib.ExitStack() as stack:
+            if store is None and not paths.store_path().exists():
+                # A first build: nothing is ingested yet, so the workers can start parsing
+                # at once and overlap with building the store.
+                reader = stack.enter_context(MemberReader(path, zf, todo, cap, n_workers))
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+            else:
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+                reader = stack.enter_context(
+                    MemberReader(path, zf, todo, cap, n_workers, frozenset(seen))
+                )
+            reads = reader.results()
+            for done, (info, read) in enumerate(zip(todo, reads, strict=True), start=1):
                 bytes_compressed += info.compress_size
-                outcome, size = _ingest_member(db, zf, info, path.name, seen, tickers)
-                bytes_read += size
+                outcome = _write_member(db, read, path.name, seen, tickers)
+                bytes_read += read.size
                 if outcome.kind == "failed":
                     failures.append((info.filename, outcome.reason))
                 else:
@@ -246,38 +204,33 @@ def ingest_bulk(
     )
 
 
-def _ingest_member(
+def _seen(db: Store) -> set[tuple[int, str]]:
+    """(CIK, sha256) of every member already ingested from a bulk archive."""
+    return {
+        (int(cik), str(digest))
+        for cik, digest in db.con.execute(
+            "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
+        ).fetchall()
+    }
+
+
+def _write_member(
     db: Store,
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
+    read: MemberRead,
     archive_name: str,
     seen: set[tuple[int, str]],
     tickers: Mapping[int, str],
-) -> tuple[_Outcome, int]:
-    """One member, read, parsed and written whole or not at all; returns bytes read too."""
-    member = info.filename
-    match = MEMBER_RE.match(PurePosixPath(member).name)
-    if match is None:
-        return _Outcome("failed", "not a companyfacts member (CIK##########.json)"), 0
-    expected_cik = int(match.group(1))
-    try:
-        with zf.open(info) as fh:
-            raw = fh.read()
-    except _READ_ERRORS as exc:
-        return _Outcome("failed", f"corrupt zip member ({_reason(exc, member)})"), 0
-    digest = hashlib.sha256(raw).hexdigest()
-    if (expected_cik, digest) in seen:
-        return _Outcome("unchanged"), len(raw)
-    try:
-        parsed = _parse_member(raw, member, expected_cik)
-    except InputDataError as exc:
-        return _Outcome("failed", _reason(exc, member)), len(raw)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-        # The parser validates what the ledger needs; anything else it trips on is still a
-        # property of this member, not a reason to stop the other 17,999.
-        return _Outcome("failed", f"cannot parse ({type(exc).__name__}: {exc})"), len(raw)
-    if parsed is None:
-        return _Outcome("no_capex"), len(raw)
+) -> _Outcome:
+    """One read member written whole or not at all, in its own transaction."""
+    if read.kind == "failed":
+        return _Outcome("failed", read.reason)
+    if read.kind in ("unchanged", "no_capex"):
+        return _Outcome(read.kind)
+    parsed = read.parsed
+    assert parsed is not None, "a parsed member carries its facts"
+    if (parsed.cik, read.digest) in seen:
+        # The same member twice in one archive: written once.
+        return _Outcome("unchanged")
     with db.transaction() as tx:
         db.replace_company_facts(
             tx,
@@ -286,9 +239,9 @@ def _ingest_member(
             name=parsed.entity_name,
             facts=parsed.facts,
             source_kind=SOURCE_KIND,
-            source=f"{SOURCE_KIND}:{archive_name}:{member}",
-            sha256=digest,
+            source=f"{SOURCE_KIND}:{archive_name}:{read.name}",
+            sha256=read.digest,
             duplicates_collapsed=parsed.duplicates_collapsed,
         )
-    seen.add((parsed.cik, digest))
-    return _Outcome("ingested", facts=len(parsed.facts)), len(raw)
+    seen.add((parsed.cik, read.digest))
+    return _Outcome("ingested", facts=len(parsed.facts))

@@ -19,6 +19,7 @@ from jevons import paths
 from jevons.errors import InputDataError, JevonsError, UnknownCompanyError
 from jevons.ledger.store import Store, using_store
 from jevons.sources.companyfacts import CompanyFacts, parse_companyfacts
+from jevons.sources.limits import max_input_bytes, read_file_limited
 from jevons.sources.sec_client import SecClient, companyfacts_url, resolve_user_agent
 from jevons.sources.tickers import cik_for_ticker, shipped_tickers
 
@@ -32,6 +33,8 @@ class IngestedCompany:
     duplicates_collapsed: int
     source: str
     sha256: str
+    currency: str = "USD"
+    set_aside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,12 @@ class IngestResult:
                 if (c.duplicates_collapsed)
                 else ""
             )
+            money = "" if c.currency == "USD" else f" in {c.currency} (kept as filed)"
             lines.append(
-                f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts{dup} "
-                f"from {c.source}"
+                f"  {c.ticker or '-':6} CIK {c.cik:010d} {c.name}: {c.facts} capex facts"
+                f"{money}{dup} from {c.source}"
             )
+            lines.extend(f"    note: {note}" for note in c.set_aside)
         return "\n".join(lines)
 
 
@@ -114,38 +119,38 @@ def _write(
                     facts.duplicates_collapsed,
                     source,
                     digest,
+                    facts.currency,
+                    facts.set_aside,
                 )
             )
     return tuple(out)
 
 
-def _read_file(path: Path) -> tuple[CompanyFacts, str | None, str, str, str]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputDataError(f"{path}: is a directory, not a companyfacts JSON file") from None
-    except OSError as exc:
-        raise InputDataError(f"{path}: cannot read ({exc.strerror})") from None
+def _read_file(path: Path, cap: int) -> tuple[CompanyFacts, str | None, str, str, str]:
+    raw = read_file_limited(path, cap)
     facts = parse_companyfacts(raw, origin=str(path))
     digest = hashlib.sha256(raw).hexdigest()
     return facts, ticker_for_cik(facts.cik), "file", str(path.resolve()), digest
 
 
-def ingest_sec_file(files: Sequence[Path | str], *, store: Store | None = None) -> IngestResult:
+def ingest_sec_file(
+    files: Sequence[Path | str], *, store: Store | None = None, max_bytes: int | None = None
+) -> IngestResult:
     """Ingest saved companyfacts JSON files (the SEC API's format), offline.
 
     All files of one call land together or not at all. When one fails, the error names it and
     says that the others were not stored either, with the command that ingests them alone, so
-    that nobody believes the good files went in.
+    that nobody believes the good files went in. Each file is read in bounded chunks and
+    refused past ``max_bytes`` (default ``jevons.sources.limits.max_input_bytes()``), so
+    ``--file /dev/zero`` stops at the cap.
     """
     if not files:
         raise InputDataError("no file given")
+    cap = max_input_bytes(max_bytes)
     parsed = []
     for i, file in enumerate(files):
         try:
-            parsed.append(_read_file(Path(file)))
+            parsed.append(_read_file(Path(file), cap))
         except JevonsError as exc:
             if len(files) == 1:
                 raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import math
 import os
 import tempfile
@@ -22,10 +21,12 @@ from types import TracebackType
 from typing import Self
 
 import httpx
+import msgspec
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from jevons.errors import InputDataError, NetworkError, UnknownCompanyError, UsageError
 from jevons.paths import cache_dir as default_cache_dir
+from jevons.sources.limits import max_input_bytes, read_limited
 
 USER_AGENT_ENV = "JEVONS_SEC_USER_AGENT"
 COMPANYFACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK{cik:010d}.json"
@@ -207,15 +208,17 @@ class SecClient:
         target = self.cache_path(cik)
         if not self.refresh and target.is_file():
             try:
-                return target.read_bytes()
+                with target.open("rb") as handle:
+                    return read_limited(handle, max_input_bytes(), f"cached SEC file {target}")
             except OSError as exc:
                 raise InputDataError(
                     f"could not read cached SEC file {target}: {exc.strerror or exc}"
                 ) from exc
         body = self._download(cik)
         try:
-            parsed = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            # msgspec: a body nested too deeply is a one-line error, not a RecursionError.
+            parsed = msgspec.json.decode(body)
+        except (msgspec.MsgspecError, RecursionError) as exc:
             raise InputDataError(
                 f"SEC returned malformed JSON for CIK {cik:010d}: {type(exc).__name__}"
             ) from exc

@@ -33,14 +33,29 @@ LINE_ITEM_LABELS: Final[dict[str, str]] = {
     COMPANY_CAPEX_DEFINITION: "capex as the company itself states it",
 }
 
+# Foreign private issuers reporting under IFRS (20-F) tag the same cash-flow lines in the
+# ``ifrs-full`` taxonomy. IFRS 16 has no finance/operating split for lessees, so its lease
+# repayments ("PaymentsOfLeaseLiabilities...") are not the US finance-lease line and are not
+# mapped to it.
+IFRS_PURCHASES_PPE: Final[Concept] = (
+    "ifrs-full",
+    "PurchaseOfPropertyPlantAndEquipmentClassifiedAsInvestingActivities",
+)
+IFRS_PROCEEDS_PPE: Final[Concept] = (
+    "ifrs-full",
+    "ProceedsFromSalesOfPropertyPlantAndEquipmentClassifiedAsInvestingActivities",
+)
+
 DEFAULT_CONCEPTS: Final[dict[str, tuple[Concept, ...]]] = {
     PURCHASES_PPE: (
         ("us-gaap", "PaymentsToAcquirePropertyPlantAndEquipment"),
         ("us-gaap", "PaymentsToAcquireProductiveAssets"),
+        IFRS_PURCHASES_PPE,
     ),
     PROCEEDS_PPE: (
         ("us-gaap", "ProceedsFromSaleOfPropertyPlantAndEquipment"),
         ("us-gaap", "ProceedsFromSaleOfProductiveAssets"),
+        IFRS_PROCEEDS_PPE,
     ),
     FINANCE_LEASE_PRINCIPAL: (
         ("us-gaap", "FinanceLeasePrincipalPayments"),
