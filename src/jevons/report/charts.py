@@ -777,20 +777,7 @@ def fan_chart(
             hovertemplate="%{customdata} median: $%{y:,.1f}B<extra></extra>",
         )
     )
-    if history:
-        fig.add_trace(
-            go.Scatter(
-                name="Actual total (ledger, gross)",
-                x=[quarter_start(label) for label, _ in history],
-                y=[v / 1e9 for _, v in history],
-                xperiod="M3",
-                xperiodalignment="middle",
-                mode="markers",
-                marker={"color": COMPANY_COLOURS[TOTAL], "size": 7, "symbol": "x"},
-                customdata=[label for label, _ in history],
-                hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
-            )
-        )
+    _actual_total(fig, history)
     _deepseek_marker(fig)
     yaxis: dict[str, Any] = {
         "title": {"text": "Capex, 4 hyperscalers, gross ($B/quarter)"},
@@ -865,20 +852,7 @@ def forecast_fan_chart(
             hovertemplate="%{customdata} forecast median: $%{y:,.1f}B<extra></extra>",
         )
     )
-    if history:
-        fig.add_trace(
-            go.Scatter(
-                name="Actual total (ledger, gross)",
-                x=[quarter_start(label) for label, _ in history],
-                y=[v / 1e9 for _, v in history],
-                xperiod="M3",
-                xperiodalignment="middle",
-                mode="markers",
-                marker={"color": COMPANY_COLOURS[TOTAL], "size": 7, "symbol": "x"},
-                customdata=[label for label, _ in history],
-                hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
-            )
-        )
+    _actual_total(fig, history)
     yaxis: dict[str, Any] = {
         "title": {"text": f"Capex, 4 hyperscalers, {result.basis} ($B/quarter)"},
         "rangemode": "tozero",
@@ -933,3 +907,22 @@ def sensitivity_chart(result: SensitivityResult) -> Any:
         },
     )
     return fig
+
+
+def _actual_total(fig: Any, history: Sequence[tuple[str, float]]) -> None:
+    """The ledger's actual total capex as crosses over a fan (nothing when there is none)."""
+    if not history:
+        return
+    fig.add_trace(
+        go.Scatter(
+            name="Actual total (ledger, gross)",
+            x=[quarter_start(label) for label, _ in history],
+            y=[v / 1e9 for _, v in history],
+            xperiod="M3",
+            xperiodalignment="middle",
+            mode="markers",
+            marker={"color": COMPANY_COLOURS[TOTAL], "size": 7, "symbol": "x"},
+            customdata=[label for label, _ in history],
+            hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
+        )
+    )
