@@ -719,26 +719,30 @@ def elasticity_chart(
 # Simulation
 
 
-def fan_chart(
-    result: SimulationResult,
-    history: Sequence[tuple[str, float]],
+def _quantile_fan(
+    periods: Sequence[str],
+    q: Mapping[str, Sequence[float]],
     *,
-    y_max: float | None = None,
+    colour: tuple[str, str, str],
+    prefix: str,
+    median_name: str,
+    history: Sequence[tuple[str, float]],
+    y_title: str,
+    y_max: float | None,
 ) -> Any:
-    """Capex quantiles per quarter: p05-p95 and p25-p75 bands, the median, and the actual
-    total the model was calibrated on."""
-    q = result.series["capex_usd"]
-    x = [quarter_start(p) for p in result.periods]
+    """One fan of quarterly quantiles in $B: p05-p95 and p25-p75 bands (outer and inner
+    ``colour``), the median line, and the ledger's actual totals as crosses."""
+    x = [quarter_start(p) for p in periods]
     fig = go.Figure()
-
-    def band(low: str, high: str, colour: str, name: str) -> None:
+    common = {"x": x, "xperiod": "M3", "xperiodalignment": "middle", "mode": "lines"}
+    for low, high, fill, name in (
+        ("p05", "p95", colour[0], f"{prefix}p05-p95"),
+        ("p25", "p75", colour[1], f"{prefix}p25-p75"),
+    ):
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=[v / 1e9 for v in q[low]],
-                xperiod="M3",
-                xperiodalignment="middle",
-                mode="lines",
+                **common,
+                y=list(q[low]),
                 line={"width": 0},
                 showlegend=False,
                 hoverinfo="skip",
@@ -747,42 +751,34 @@ def fan_chart(
         )
         fig.add_trace(
             go.Scatter(
+                **common,
                 name=name,
-                x=x,
-                y=[v / 1e9 for v in q[high]],
-                xperiod="M3",
-                xperiodalignment="middle",
-                mode="lines",
+                y=list(q[high]),
                 line={"width": 0},
                 fill="tonexty",
-                fillcolor=colour,
-                customdata=[[a / 1e9] for a in q[low]],
+                fillcolor=fill,
+                customdata=[[v] for v in q[low]],
                 hovertemplate=f"{name}: $%{{customdata[0]:,.1f}}B to $%{{y:,.1f}}B<extra></extra>",
                 legendgroup=name,
             )
         )
-
-    band("p05", "p95", "rgba(0,114,178,0.15)", "p05-p95")
-    band("p25", "p75", "rgba(0,114,178,0.35)", "p25-p75")
     fig.add_trace(
         go.Scatter(
-            name="Median (p50)",
+            name=median_name,
             x=x,
-            y=[v / 1e9 for v in q["p50"]],
+            y=list(q["p50"]),
             xperiod="M3",
             xperiodalignment="middle",
             mode="lines+markers",
-            line={"color": "#0B4F7A", "width": 2.5},
-            customdata=list(result.periods),
-            hovertemplate="%{customdata} median: $%{y:,.1f}B<extra></extra>",
+            line={"color": colour[2], "width": 2.5},
+            customdata=list(periods),
+            hovertemplate="%{customdata} "
+            + median_name.split(" (")[0].lower()
+            + ": $%{y:,.1f}B<extra></extra>",
         )
     )
     _actual_total(fig, history)
-    _deepseek_marker(fig)
-    yaxis: dict[str, Any] = {
-        "title": {"text": "Capex, 4 hyperscalers, gross ($B/quarter)"},
-        "rangemode": "tozero",
-    }
+    yaxis: dict[str, Any] = {"title": {"text": y_title}, "rangemode": "tozero"}
     if y_max is not None:
         yaxis["range"] = [0, y_max]
     _layout(
@@ -791,6 +787,29 @@ def fan_chart(
         xaxis={"title": {"text": "Calendar quarter"}, "type": "date"},
         yaxis=yaxis,
     )
+    return fig
+
+
+def fan_chart(
+    result: SimulationResult,
+    history: Sequence[tuple[str, float]],
+    *,
+    y_max: float | None = None,
+) -> Any:
+    """Capex quantiles per quarter: p05-p95 and p25-p75 bands, the median, and the actual
+    total the model was calibrated on."""
+    q = {k: [v / 1e9 for v in values] for k, values in result.series["capex_usd"].items()}
+    fig = _quantile_fan(
+        result.periods,
+        q,
+        colour=("rgba(0,114,178,0.15)", "rgba(0,114,178,0.35)", "#0B4F7A"),
+        prefix="",
+        median_name="Median (p50)",
+        history=history,
+        y_title="Capex, 4 hyperscalers, gross ($B/quarter)",
+        y_max=y_max,
+    )
+    _deepseek_marker(fig)
     return fig
 
 
@@ -803,69 +822,22 @@ def forecast_fan_chart(
     """The statistical forecast's total capex (``jevons forecast``): p05-p95 and p25-p75 bands
     and the median per quarter, on the scenario fans' axes, with the actual totals.
 
-    A separate function from ``fan_chart`` because the forecast is a different model (no
-    market mechanism, fitted to the companies' capex and plans, docs/forecast.md); its bands
-    are drawn in another colour so that the two are never read as one.
+    The forecast is a different model from the scenarios (no market mechanism, fitted to the
+    companies' capex and plans, docs/forecast.md); its bands are drawn in another colour so
+    that the two are never read as one.
     """
     band = result.series[FORECAST_TOTAL]
-    x = [quarter_start(p) for p in band.periods]
     q = {k: [v / 1e9 for v in values] for k, values in band.quantiles.items()}
-    fig = go.Figure()
-    for low, high, colour, name in (
-        ("p05", "p95", "rgba(213,94,0,0.15)", "forecast p05-p95"),
-        ("p25", "p75", "rgba(213,94,0,0.35)", "forecast p25-p75"),
-    ):
-        common = {"x": x, "xperiod": "M3", "xperiodalignment": "middle", "mode": "lines"}
-        fig.add_trace(
-            go.Scatter(
-                **common,
-                y=q[low],
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=name,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                **common,
-                name=name,
-                y=q[high],
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=colour,
-                customdata=[[a] for a in q[low]],
-                hovertemplate=f"{name}: $%{{customdata[0]:,.1f}}B to $%{{y:,.1f}}B<extra></extra>",
-                legendgroup=name,
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            name="Forecast median (p50)",
-            x=x,
-            y=q["p50"],
-            xperiod="M3",
-            xperiodalignment="middle",
-            mode="lines+markers",
-            line={"color": "#8A3B00", "width": 2.5},
-            customdata=list(band.periods),
-            hovertemplate="%{customdata} forecast median: $%{y:,.1f}B<extra></extra>",
-        )
+    return _quantile_fan(
+        band.periods,
+        q,
+        colour=("rgba(213,94,0,0.15)", "rgba(213,94,0,0.35)", "#8A3B00"),
+        prefix="forecast ",
+        median_name="Forecast median (p50)",
+        history=history,
+        y_title=f"Capex, 4 hyperscalers, {result.basis} ($B/quarter)",
+        y_max=y_max,
     )
-    _actual_total(fig, history)
-    yaxis: dict[str, Any] = {
-        "title": {"text": f"Capex, 4 hyperscalers, {result.basis} ($B/quarter)"},
-        "rangemode": "tozero",
-    }
-    if y_max is not None:
-        yaxis["range"] = [0, y_max]
-    _layout(
-        fig,
-        height=440,
-        xaxis={"title": {"text": "Calendar quarter"}, "type": "date"},
-        yaxis=yaxis,
-    )
-    return fig
 
 
 def sensitivity_chart(result: SensitivityResult) -> Any:
