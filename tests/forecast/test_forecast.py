@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from lookahead import capex_times_ten_after
 from typer.testing import CliRunner
 
 from jevons.cli import app
@@ -27,16 +28,6 @@ def _poison(monkeypatch: pytest.MonkeyPatch, cutoff: date) -> None:
     multiplied by ten, before the forecast module reads them."""
     real_capex, real_guidance = forecast_data.capex, forecast_data.guidance
 
-    def capex(*args: Any, **kwargs: Any) -> Any:
-        result = real_capex(*args, **kwargs)
-        records = tuple(
-            replace(r, value_usd=r.value_usd * 10)
-            if r.value_usd is not None and r.period_end > cutoff
-            else r
-            for r in result.records
-        )
-        return replace(result, records=records)
-
     def guidance(*args: Any, **kwargs: Any) -> Any:
         result = real_guidance(*args, **kwargs)
         rows = tuple(
@@ -47,7 +38,7 @@ def _poison(monkeypatch: pytest.MonkeyPatch, cutoff: date) -> None:
         )
         return replace(result, rows=rows)
 
-    monkeypatch.setattr(forecast_data, "capex", capex)
+    monkeypatch.setattr(forecast_data, "capex", capex_times_ten_after(real_capex, cutoff))
     monkeypatch.setattr(forecast_data, "guidance", guidance)
 
 

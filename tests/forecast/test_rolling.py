@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pytest
+from lookahead import capex_times_ten_after
 from typer.testing import CliRunner
 
 from jevons.cli import app
@@ -42,19 +41,7 @@ def test_naive_baselines_on_a_tiny_series() -> None:
 def test_simulator_paths_see_nothing_after_the_cutoff(monkeypatch: pytest.MonkeyPatch) -> None:
     cutoff = date(2024, 6, 30)
     quarters, first = simulator_paths(cutoff, paths=200, seed=2)
-    real = history.capex
-
-    def doctored(*args: Any, **kwargs: Any) -> Any:
-        result = real(*args, **kwargs)
-        records = tuple(
-            replace(r, value_usd=r.value_usd * 10)
-            if r.value_usd is not None and r.period_end > cutoff
-            else r
-            for r in result.records
-        )
-        return replace(result, records=records)
-
-    monkeypatch.setattr(history, "capex", doctored)
+    monkeypatch.setattr(history, "capex", capex_times_ten_after(history.capex, cutoff))
     again, second = simulator_paths(cutoff, paths=200, seed=2)
     assert quarters == again == ("2024Q3", "2024Q4", "2025Q1", "2025Q2")
     assert np.array_equal(first, second)

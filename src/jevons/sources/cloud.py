@@ -79,16 +79,21 @@ def _check(name: str, line: int, row: dict[str, str]) -> tuple[str, int]:
     return COMPANY_TICKERS[company], int(raw)
 
 
+def _once(dataset: str, line: int, key: tuple[str, ...], seen: set[tuple[str, ...]]) -> None:
+    """Refuse a second row for the same key: two values for one quarter cannot both be true."""
+    if key in seen:
+        raise InputDataError(f"{dataset}.csv line {line}: duplicate {key}")
+    seen.add(key)
+
+
 def cloud_revenue() -> tuple[CloudRevenue, ...]:
     """Every cloud revenue row, validated. Microsoft's two metrics overlap: never add them."""
     out: list[CloudRevenue] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     for line, row in enumerate(read_rows("cloud_revenue"), start=2):
         ticker, value = _check("cloud_revenue", line, row)
         key = (ticker, row["segment"].strip(), row["period"].strip())
-        if key in seen:
-            raise InputDataError(f"cloud_revenue.csv line {line}: duplicate {key}")
-        seen.add(key)
+        _once("cloud_revenue", line, key, seen)
         out.append(
             CloudRevenue(
                 ticker=ticker,
@@ -108,13 +113,11 @@ def cloud_revenue() -> tuple[CloudRevenue, ...]:
 def backlog() -> tuple[Backlog, ...]:
     """Every backlog row, validated; quarters with no figure are absent (see SOURCES.md)."""
     out: list[Backlog] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     for line, row in enumerate(read_rows("backlog"), start=2):
         ticker, value = _check("backlog", line, row)
         key = (ticker, row["period"].strip())
-        if key in seen:
-            raise InputDataError(f"backlog.csv line {line}: duplicate {key}")
-        seen.add(key)
+        _once("backlog", line, key, seen)
         out.append(
             Backlog(
                 ticker=ticker,
