@@ -1,4 +1,4 @@
-"""Benchmark of jevons.ledger.bulk: companies per second, MB per second, peak memory, resumption.
+"""Benchmark of jevons._ledger.bulk: companies per second, MB per second, peak memory, resumption.
 
 Run from the repository root:
 
@@ -53,7 +53,7 @@ def maxrss_mb() -> float:
 
 def ledger_digest(path: Path) -> str:
     """A hash of every row of every table, ingest timestamps left out."""
-    from jevons.ledger.store import store_digest
+    from jevons._ledger.store import store_digest
 
     return store_digest(path, with_timestamps=False)
 
@@ -81,7 +81,7 @@ def child(archive: Path, interrupt_at: int | None) -> None:
     The store is opened by ``ingest_bulk`` itself, as the CLI does, so a fresh home's first
     build is inside the timed call (and overlaps with the parsing workers where there are any).
     """
-    from jevons.ledger.bulk import ingest_bulk
+    from jevons._ledger.bulk import ingest_bulk
 
     fresh = not (Path(os.environ["JEVONS_HOME"]) / "jevons.duckdb").exists()
     baseline = maxrss_mb()
@@ -269,7 +269,7 @@ def bench(n_companies: int, seed: int, workdir: Path, shape: str) -> dict[str, A
         },
     }
     return {
-        "benchmark": "bulk companyfacts.zip ingest (jevons.ledger.bulk.ingest_bulk)",
+        "benchmark": "bulk companyfacts.zip ingest (jevons._ledger.bulk.ingest_bulk)",
         "companies": n_companies,
         "seed": seed,
         "archive": archive_info,

@@ -1,4 +1,4 @@
-"""Benchmark of jevons.simulate.distributed: the local engine against Dask, same numbers.
+"""Benchmark of jevons._simulate.distributed: the local engine against Dask, same numbers.
 
 Run from the repository root:
 
@@ -122,9 +122,9 @@ def main() -> int:
 
     from distributed import Client
 
-    from jevons.simulate.distributed import local_cluster, simulate_distributed, sweep
-    from jevons.simulate.montecarlo import simulate
-    from jevons.simulate.scenarios import load_scenario
+    from jevons._simulate.distributed import local_cluster, simulate_distributed, sweep
+    from jevons._simulate.montecarlo import simulate
+    from jevons._simulate.scenarios import load_scenario
 
     periods = load_scenario(SCENARIO).horizon
     scaling = parallel_scaling(args.workers)
@@ -155,7 +155,7 @@ def main() -> int:
         )
     cases = [single, grid]
     summary = {
-        "benchmark": "jevons.simulate.distributed",
+        "benchmark": "jevons._simulate.distributed",
         "scenario": SCENARIO,
         "cluster": {
             "kind": "LocalCluster",

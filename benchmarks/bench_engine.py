@@ -1,4 +1,4 @@
-"""Benchmark of jevons.simulate.engine: path-quarters per second, peak memory, ratio to PySD.
+"""Benchmark of jevons._simulate.engine: path-quarters per second, peak memory, ratio to PySD.
 
 Run from the repository root:
 
@@ -65,7 +65,7 @@ def maxrss_mb() -> float:
 
 
 def case_run(paths: int, repeat: int) -> dict[str, Any]:
-    from jevons.simulate.engine import run
+    from jevons._simulate.engine import run
 
     params = scenario(paths)
     baseline = maxrss_mb()
@@ -91,7 +91,7 @@ def case_run(paths: int, repeat: int) -> dict[str, Any]:
 
 
 def case_stream(paths: int) -> dict[str, Any]:
-    from jevons.simulate.engine import run_stream
+    from jevons._simulate.engine import run_stream
 
     params = scenario(paths)
     baseline = maxrss_mb()
@@ -114,7 +114,7 @@ def case_stream(paths: int) -> dict[str, Any]:
 
 
 def case_pysd(runs: int) -> dict[str, Any]:
-    from jevons.simulate.pysd_check import pysd_version, run_pysd
+    from jevons._simulate.pysd_check import pysd_version, run_pysd
 
     params = scenario(runs, seed=1)
     start = time.perf_counter()
@@ -219,7 +219,7 @@ def main() -> int:
         "stream_memory_below_1gb": stream.get("maxrss_mb", math.inf) < 1000,
     }
     summary = {
-        "benchmark": "jevons.simulate.engine",
+        "benchmark": "jevons._simulate.engine",
         "periods": PERIODS,
         "cases": cases,
         "ratio_to_pysd": ratio,

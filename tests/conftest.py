@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from jevons.ledger.store import Store, open_store
-from jevons.ledger.store import store_digest as ledger_store_digest
+from jevons._ledger.store import Store, open_store
+from jevons._ledger.store import store_digest as ledger_store_digest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPANYFACTS = FIXTURES / "companyfacts"

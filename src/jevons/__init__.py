@@ -3,9 +3,9 @@
 The public Python API; the CLI calls exactly these functions.
 """
 
-from jevons.capex.ledger import CapexRecord, CapexResult, capex
+from jevons._capex.ledger import CapexRecord, CapexResult, capex
+from jevons._ledger import IngestResult, ingest_sec, ingest_sec_file, open_store
 from jevons.errors import JevonsError
-from jevons.ledger import IngestResult, ingest_sec, ingest_sec_file, open_store
 
 __version__ = "0.1.0"
 

@@ -19,14 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jevons.capex.bases import BASIS_DEFINITIONS
-from jevons.capex.companies import companies as list_companies
-from jevons.capex.guidance import guidance as guidance_register
-from jevons.capex.ledger import capex as capex_ledger
+from jevons._capex.bases import BASIS_DEFINITIONS
+from jevons._capex.companies import companies as list_companies
+from jevons._capex.guidance import guidance as guidance_register
+from jevons._capex.ledger import capex as capex_ledger
+from jevons._ledger.bulk import ingest_bulk
+from jevons._ledger.ingest import ingest_sec, ingest_sec_file
+from jevons._ledger.sources_info import datasets as datasets_info
 from jevons.errors import JevonsError, UsageError
-from jevons.ledger.bulk import ingest_bulk
-from jevons.ledger.ingest import ingest_sec, ingest_sec_file
-from jevons.ledger.sources_info import datasets as datasets_info
 from jevons.safe_output import finite_or_none, safe_cell
 
 app = typer.Typer(
@@ -127,7 +127,7 @@ def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: s
 
 
 def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
-    from jevons.capex.rank import rank
+    from jevons._capex.rank import rank
 
     result = rank(year, basis=basis, top=top)
     if fmt != "table":
@@ -621,14 +621,14 @@ def price_index(
     mean and median of the trends, all and with duplicates (trends on the same models) counted
     once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
     index the simulator uses."""
-    from jevons.errors import InputDataError
-    from jevons.prices.frontier import (
+    from jevons._prices.frontier import (
         frontier_summary,
         frontier_trends,
         load_epoch_files,
         trend_label,
     )
-    from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
+    from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
+    from jevons.errors import InputDataError
 
     _check_format(fmt)
     if method not in ("frontier", "hedonic"):
@@ -692,7 +692,7 @@ def _hedonic(
     keep_below_chance: bool,
     weights_file: Path | None,
 ) -> None:
-    from jevons.prices.hedonic import hedonic_index, load_weights
+    from jevons._prices.hedonic import hedonic_index, load_weights
 
     if benchmark and len(benchmark) > 1:
         raise UsageError("--method hedonic takes one --benchmark")
@@ -732,8 +732,8 @@ def prices(
     fmt: FormatOpt = "table",
 ) -> None:
     """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
-    from jevons.prices.history import price_history
-    from jevons.sources.price_packages import refresh_package
+    from jevons._prices.history import price_history
+    from jevons._sources.price_packages import refresh_package
 
     _check_format(fmt)
     parts = weights.split(":")
@@ -792,7 +792,7 @@ def usage_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """AI usage and spending series with their sources and growth per year."""
-    from jevons.usage.series import usage
+    from jevons._usage.series import usage
 
     if ctx.invoked_subcommand is not None:
         return
@@ -830,7 +830,7 @@ def usage_import_cmd(
     name: Annotated[str | None, typer.Option(help="Series name (default: the file name).")] = None,
 ) -> None:
     """Add your own usage series to the store (validated; replaces a same-named import)."""
-    from jevons.usage.series import import_usage
+    from jevons._usage.series import import_usage
 
     s = import_usage(file, name=name)
     g = s.growth
@@ -843,7 +843,7 @@ def usage_import_cmd(
 
 
 def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
-    from jevons.demand.verdict import fmt_number
+    from jevons._demand.verdict import fmt_number
 
     table = Table(title=title)
     for name in ("Subject", "e", "90% CI", "P(e<-1)", "Verdict", "10x cheaper: spending x", "Kind"):
@@ -935,16 +935,16 @@ def elasticity(
     when there is a provider column, and withholds the verdict when too little price variation
     is left after them.
     """
-    from jevons.analogs.analysis import analog_frame
-    from jevons.analogs.series import find_analog
-    from jevons.demand.elasticity import estimate_demand, load_elasticity_csv
+    from jevons._analogs.analysis import analog_frame
+    from jevons._analogs.series import find_analog
+    from jevons._demand.elasticity import estimate_demand, load_elasticity_csv
 
     _check_format(fmt)
     if sum(x is not None for x in (data, analog, panel)) != 1:
         raise UsageError("give exactly one of --data FILE, --analog NAME or --panel FILE")
     if panel is not None:
-        from jevons.demand.panel import estimate_panel_elasticity
-        from jevons.sources.panel_csv import load_panel_csv
+        from jevons._demand.panel import estimate_panel_elasticity
+        from jevons._sources.panel_csv import load_panel_csv
 
         if method is not None or trend or control or instrument or spec != "auto":
             raise UsageError(
@@ -989,7 +989,7 @@ def verdict(
 
     A repeat run on an unchanged store prints the saved result (set JEVONS_NO_CACHE=1 to
     recompute); any change of code, data, libraries or usage series recomputes it."""
-    from jevons.verdict.records import verdict_records
+    from jevons._verdict.records import verdict_records
 
     _check_format(fmt)
     found = verdict_records(seed=seed)
@@ -1033,7 +1033,7 @@ def analogs(
     fmt: FormatOpt = "table",
 ) -> None:
     """Historical technologies: elasticity, verdict, spending record, Wright's law."""
-    from jevons.analogs.analysis import analogs as analogs_analysis
+    from jevons._analogs.analysis import analogs as analogs_analysis
 
     _check_format(fmt)
     result = analogs_analysis(name or None)
@@ -1109,7 +1109,7 @@ def analogs(
 @handle_errors
 def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List the built-in scenarios."""
-    from jevons.simulate.scenarios import builtin_scenarios
+    from jevons._simulate.scenarios import builtin_scenarios
 
     if ctx.invoked_subcommand is not None:
         return
@@ -1148,7 +1148,7 @@ def scenarios_show(
     ] = False,
 ) -> None:
     """Print a scenario as TOML, to start a new file from."""
-    from jevons.simulate.scenarios import load_scenario, scenario_toml
+    from jevons._simulate.scenarios import load_scenario, scenario_toml
 
     sys.stdout.write(scenario_toml(load_scenario(name), all_parameters=all_parameters))
 
@@ -1189,8 +1189,8 @@ def simulate(
     fixed at each of -0.25 ... -2.5 (the AI elasticity is not known), and notes the scope and
     any limit on capex that sets the result.
     """
-    from jevons.simulate.montecarlo import event_label
-    from jevons.simulate.montecarlo import simulate as run_simulation
+    from jevons._simulate.montecarlo import event_label
+    from jevons._simulate.montecarlo import simulate as run_simulation
 
     _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
@@ -1198,7 +1198,7 @@ def simulate(
         if engine == "dask":
             if by_company:
                 raise UsageError("--by-company works with --engine local")
-            from jevons.simulate.distributed import simulate_distributed
+            from jevons._simulate.distributed import simulate_distributed
 
             result = simulate_distributed(
                 scenario,
@@ -1310,7 +1310,7 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    from jevons.simulate.distributed import sweep as run_sweep
+    from jevons._simulate.distributed import sweep as run_sweep
 
     _check_format(fmt)
     result = run_sweep(
@@ -1343,7 +1343,7 @@ def sensitivity(
     util_response, growth_response, demand_growth, demand_ratio0) over the range of their
     refits at every quarter end from 2023Q4, unless the scenario fixes them.
     """
-    from jevons.simulate.sensitivity import sensitivity as run_sensitivity
+    from jevons._simulate.sensitivity import sensitivity as run_sensitivity
 
     _check_format(fmt)
     result = run_sensitivity(scenario, output=output, n=n, seed=seed)
@@ -1374,7 +1374,7 @@ def backtest(
     if rolling:
         if cutoff is not None:
             raise UsageError("--rolling chooses its own origins: drop --cutoff")
-        from jevons.forecast.rolling import rolling_backtest
+        from jevons._forecast.rolling import rolling_backtest
 
         # The rolling run calibrates the simulator at every origin: 2,000 paths per origin
         # unless --paths asks for fewer.
@@ -1389,7 +1389,7 @@ def backtest(
         return
     if cutoff is None:
         raise UsageError("backtest needs --cutoff YYYY-MM-DD (or --rolling)")
-    from jevons.simulate.backtest import backtest as run_backtest
+    from jevons._simulate.backtest import backtest as run_backtest
 
     try:
         when = date.fromisoformat(cutoff)
@@ -1426,7 +1426,7 @@ def forecast(
     fmt: FormatOpt = "table",
 ) -> None:
     """Statistical capex forecast per company and in total, as quantiles (docs/forecast.md)."""
-    from jevons.forecast.run import forecast as run_forecast
+    from jevons._forecast.run import forecast as run_forecast
 
     _check_format(fmt)
     result = run_forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
@@ -1449,7 +1449,7 @@ def report(
     """One self-contained HTML report (works offline): verdict, capex, prices, simulation."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from jevons.report import build_report
+    from jevons._report import build_report
 
     with Progress(
         TextColumn("{task.description}"),
@@ -1487,7 +1487,7 @@ def serve(
     debug: Annotated[bool, typer.Option(help="Dash's in-page developer tools.")] = False,
 ) -> None:
     """The live dashboard: pick companies and a capex basis, move scenario sliders."""
-    from jevons.web import serve as serve_dashboard
+    from jevons._web import serve as serve_dashboard
 
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")

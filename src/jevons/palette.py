@@ -30,7 +30,7 @@ def company_colour(ticker: str, order: Sequence[str] = ()) -> str:
     return EXTRA_COLOURS[index % len(EXTRA_COLOURS)]
 
 
-#: Quarters in which not every company has reported (``jevons.capex.coverage``) are drawn faded
+#: Quarters in which not every company has reported (``jevons._capex.coverage``) are drawn faded
 #: and hatched, in the report and the dashboard alike, so a partial stack never reads as a fall.
 INCOMPLETE_OPACITY: Final = 0.35
 INCOMPLETE_PATTERN: Final = "/"

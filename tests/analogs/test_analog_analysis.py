@@ -7,15 +7,15 @@ import math
 
 import pytest
 
-from jevons.analogs.analysis import (
+from jevons._analogs.analysis import (
     SUPPLY_CURVE,
     analogs,
     analyze,
     observed_spending_factor,
 )
-from jevons.analogs.series import find_analog
-from jevons.demand.verdict import ALL_VERDICTS as VERDICTS
-from jevons.demand.verdict import make_verdict, spending_factor
+from jevons._analogs.series import find_analog
+from jevons._demand.verdict import ALL_VERDICTS as VERDICTS
+from jevons._demand.verdict import make_verdict, spending_factor
 from jevons.errors import InputDataError
 
 SPECS = ("levels", "trend", "first_difference", "arc")

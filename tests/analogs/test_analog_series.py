@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from jevons.analogs import (
+from jevons._analogs import (
     FRAME_COLUMNS,
     NOT_ONE_GOOD,
     PCDB_COVERED_BY_FILE,
@@ -262,7 +262,7 @@ def test_one_good_rule_finds_exactly_the_listed_series(analogs: tuple[AnalogSeri
 
 
 def test_series_are_parsed_once_per_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
-    import jevons.analogs.series as series_module
+    import jevons._analogs.series as series_module
 
     first = load_analogs()
     assert load_analogs() is first  # cached: the published lookups no longer re-parse

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from jevons.analogs import (
+from jevons._analogs import (
     AnalogSeries,
     SpendingRecord,
     find_analog,

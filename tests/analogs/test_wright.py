@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jevons.analogs import AnalogSeries, WrightFit, find_analog, fit_wright, wright_skip_reason
+from jevons._analogs import AnalogSeries, WrightFit, find_analog, fit_wright, wright_skip_reason
 from jevons.errors import UsageError
 
 

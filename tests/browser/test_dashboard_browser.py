@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from jevons.web.server import start_server
+from jevons._web.server import start_server
 
 CHARTS = ("capex-chart", "fan-capex", "fan-revenue", "fan-price", "fan-utilization")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jevons.report import build_report
+from jevons._report import build_report
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from jevons.capex.coverage import quarter_coverage
-from jevons.capex.ledger import capex
+from jevons._capex.coverage import quarter_coverage
+from jevons._capex.ledger import capex
 from jevons.errors import UsageError
 
 FOUR = ["AMZN", "GOOGL", "META", "MSFT"]

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jevons.capex.derive import derive_line, fiscal_years, select_vintage
-from jevons.sources.companyfacts import Fact
+from jevons._capex.derive import derive_line, fiscal_years, select_vintage
+from jevons._sources.companyfacts import Fact
 
 PPE = ("us-gaap", "PaymentsToAcquirePropertyPlantAndEquipment")
 PA = ("us-gaap", "PaymentsToAcquireProductiveAssets")

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import COMPANYFACTS, FIXTURES
-from jevons.capex.values import PRIMARY, SEC_XBRL, SECONDARY, SHIPPED, source_kind
+from jevons._capex.values import PRIMARY, SEC_XBRL, SECONDARY, SHIPPED, source_kind
 from jevons.cli import app, table_unit
 
 runner = CliRunner()
@@ -334,8 +334,8 @@ def test_net_basis_notes_reach_the_table(snowflake: Path) -> None:
 
 
 def test_report_annual_table_marks_secondary_values() -> None:
-    from jevons.capex.ledger import capex
-    from jevons.report.sections import _annual_table
+    from jevons._capex.ledger import capex
+    from jevons._report.sections import _annual_table
 
     years = capex(["GOOGL"], basis="gross", freq="year")
     table = _annual_table(years.records, [], "gross")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from jevons.capex.guidance import guidance
-from jevons.ledger.store import Store
+from jevons._capex.guidance import guidance
+from jevons._ledger.store import Store
 
 AS_OF = date(2026, 11, 27)
 

@@ -7,9 +7,9 @@ from collections import defaultdict
 import pytest
 
 from jevons import capex
-from jevons.capex.values import DERIVATIONS
+from jevons._capex.values import DERIVATIONS
+from jevons._ledger.store import Store
 from jevons.errors import UnknownCompanyError, UsageError
-from jevons.ledger.store import Store
 
 # Figures printed in the companies' 10-Ks (USD). Golden: a change here is a change of record.
 GOLDEN = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from jevons.capex.rank import rank
+from jevons._capex.rank import rank
+from jevons._ledger.store import Store
 from jevons.cli import app
 from jevons.errors import UsageError
-from jevons.ledger.store import Store
 
 
 def test_rank_2025_on_the_embedded_data(store: Store) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from jevons.demand import (
+from jevons._demand import (
     KINDS,
     VERDICTS,
     Verdict,

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from jevons.demand.diagnostics import (
+from jevons._demand.diagnostics import (
     MIN_TEST_N,
     STATIONARY,
     TOO_SHORT,
@@ -21,7 +21,7 @@ from jevons.demand.diagnostics import (
     unit_root_test,
     wright_check,
 )
-from jevons.demand.elasticity import choose_specification
+from jevons._demand.elasticity import choose_specification
 from jevons.errors import InputDataError, UsageError
 
 N = 120

@@ -29,9 +29,9 @@ import statsmodels.api as sm
 from linearmodels.iv import IV2SLS
 from scipy import stats
 
-from jevons.demand import METHODS, ElasticityResult, estimate_elasticity, load_elasticity_csv
-from jevons.demand.elasticity import estimate_demand
-from jevons.demand.verdict import VERDICTS as VERDICT_CLASSES
+from jevons._demand import METHODS, ElasticityResult, estimate_elasticity, load_elasticity_csv
+from jevons._demand.elasticity import estimate_demand
+from jevons._demand.verdict import VERDICTS as VERDICT_CLASSES
 from jevons.errors import InputDataError, UsageError
 
 N = 80

@@ -21,15 +21,15 @@ import pytest
 import statsmodels.api as sm
 from typer.testing import CliRunner
 
-from jevons.cli import app
-from jevons.demand.panel import (
+from jevons._demand.panel import (
     METHOD_CROSS_PROVIDER,
     METHOD_PANEL,
     MIN_WITHIN_SHARE,
     PanelElasticityResult,
     estimate_panel_elasticity,
 )
-from jevons.demand.verdict import NOT_IDENTIFIED, VERDICTS, Verdict
+from jevons._demand.verdict import NOT_IDENTIFIED, VERDICTS, Verdict
+from jevons.cli import app
 from jevons.errors import InputDataError, UsageError
 
 TRUTHS = (-1.6, -0.5)

@@ -10,10 +10,10 @@ import pytest
 from lookahead import capex_times_ten_after
 from typer.testing import CliRunner
 
+from jevons._forecast.rolling import crps, naive_last_value, naive_last_year_growth
+from jevons._simulate import history
+from jevons._simulate.backtest import simulator_paths
 from jevons.cli import app
-from jevons.forecast.rolling import crps, naive_last_value, naive_last_year_growth
-from jevons.simulate import history
-from jevons.simulate.backtest import simulator_paths
 
 runner = CliRunner()
 

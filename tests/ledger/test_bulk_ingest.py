@@ -19,10 +19,10 @@ import pytest
 
 from conftest import COMPANYFACTS
 from jevons import capex, ingest_sec_file
+from jevons._ledger.bulk import SOURCE_KIND, BulkResult, ingest_bulk
+from jevons._ledger.store import Store, open_store, store_digest
+from jevons._sources.companyfacts import parse_companyfacts
 from jevons.errors import InputDataError, UsageError
-from jevons.ledger.bulk import SOURCE_KIND, BulkResult, ingest_bulk
-from jevons.ledger.store import Store, open_store, store_digest
-from jevons.sources.companyfacts import parse_companyfacts
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -436,7 +436,7 @@ def test_realistic_members_weigh_what_real_ones_do() -> None:
 _KILLED_PARENT = """
 import multiprocessing, sys, time
 from pathlib import Path
-from jevons.ledger.bulk import ingest_bulk
+from jevons._ledger.bulk import ingest_bulk
 
 def progress(done, total):
     if done == 2:

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import COMPANYFACTS, companyfacts_doc, fact, store_digest
 from jevons import capex, ingest_sec, ingest_sec_file
+from jevons._ledger.store import Store, open_store
+from jevons._sources.sec_client import SecClient
 from jevons.errors import InputDataError, NetworkError, UnknownCompanyError
-from jevons.ledger.store import Store, open_store
-from jevons.sources.sec_client import SecClient
 
 ALL_FIXTURES = sorted(COMPANYFACTS.glob("CIK*.json"))
 
@@ -93,7 +93,7 @@ def test_first_vintage_of_a_restated_filer(store: Store) -> None:
 
 
 def test_cik_only_filer_is_reachable_and_its_year_end_inferred(store: Store) -> None:
-    from jevons.capex.companies import companies
+    from jevons._capex.companies import companies
 
     rows = [
         fact("2023-10-01", "2023-12-31", 10, "0000000009-24-000001", "10-Q", "2024-02-01"),

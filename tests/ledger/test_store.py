@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from conftest import COMPANYFACTS, store_digest
 from jevons import paths
+from jevons._ledger import ingest_sec_file
+from jevons._ledger.store import open_store
+from jevons._sources import shipped
 from jevons.cli import app
 from jevons.errors import DataIntegrityError, StoreError
-from jevons.ledger import ingest_sec_file
-from jevons.ledger.store import open_store
-from jevons.sources import shipped
 
 
 def test_first_use_builds_from_package_data(jevons_home: Path) -> None:
@@ -56,7 +56,7 @@ def test_tampered_package_data_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
 def test_interrupted_first_build_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch, jevons_home: Path
 ) -> None:
-    from jevons.ledger import store as store_mod
+    from jevons._ledger import store as store_mod
 
     def boom(con: object) -> None:
         raise DataIntegrityError("simulated")
@@ -176,7 +176,7 @@ def test_second_process_waits_then_gives_one_line(monkeypatch: pytest.MonkeyPatc
 def test_full_disk_during_first_build_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch, jevons_home: Path
 ) -> None:
-    from jevons.ledger import store as store_mod
+    from jevons._ledger import store as store_mod
 
     real = store_mod._load_shipped
 
@@ -312,7 +312,7 @@ def test_damaged_store_with_ingests_is_reported_not_deleted(jevons_home: Path) -
 def test_full_disk_mid_ingest_says_what_was_committed(
     monkeypatch: pytest.MonkeyPatch, jevons_home: Path
 ) -> None:
-    from jevons.ledger.store import Store
+    from jevons._ledger.store import Store
 
     open_store().close()
     before = store_digest(jevons_home / "jevons.duckdb")

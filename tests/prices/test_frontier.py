@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jevons._prices import FrontierResult, FrontierTrend, frontier_trends, load_epoch_files
+from jevons._prices.frontier import TREND_FIELDS, student_t_quantile
 from jevons.errors import InputDataError, UsageError
-from jevons.prices import FrontierResult, FrontierTrend, frontier_trends, load_epoch_files
-from jevons.prices.frontier import TREND_FIELDS, student_t_quantile
 
 # In the work tree and in CI, shared/ sits beside the repository clone.
 EPOCH_DIR = (

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jevons._prices.hedonic import HedonicResult, hedonic_index, period_of
+from jevons._prices.history import price_history
 from jevons.errors import InputDataError, UsageError
-from jevons.prices.hedonic import HedonicResult, hedonic_index, period_of
-from jevons.prices.history import price_history
 
 BETA = 0.05
 #: log price of a fixed quality in 2023, 2024, 2025 relative to 2023.
@@ -145,7 +145,7 @@ def test_matching_picks_the_version_in_force_and_prefers_measured_scores() -> No
     )
     with pytest.raises(InputDataError, match="at least 2 periods"):
         hedonic_index(prices, quality)
-    from jevons.prices import hedonic
+    from jevons._prices import hedonic
 
     table = hedonic._quality_table(quality)
     frame = hedonic._prices(prices)[0]

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from jevons.errors import InputDataError, UsageError
-from jevons.prices import history as hist
-from jevons.prices.history import (
+from jevons._prices import history as hist
+from jevons._prices.history import (
     CURATED_SOURCE,
     LITELLM_SOURCE,
     PriceHistory,
@@ -22,8 +21,9 @@ from jevons.prices.history import (
     normalise_model,
     price_history,
 )
-from jevons.sources import price_packages
-from jevons.sources.price_packages import PackageHistory, PriceRecord
+from jevons._sources import price_packages
+from jevons._sources.price_packages import PackageHistory, PriceRecord
+from jevons.errors import InputDataError, UsageError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PKG = "model-prices 0.0.5"

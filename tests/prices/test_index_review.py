@@ -16,9 +16,7 @@ import pytest
 import statsmodels.api as sm  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
-from jevons.cli import app
-from jevons.errors import InputDataError
-from jevons.prices import (
+from jevons._prices import (
     FrontierResult,
     FrontierTrend,
     deduplicate_trends,
@@ -28,8 +26,10 @@ from jevons.prices import (
     hedonic_index,
     load_weights,
 )
-from jevons.prices.hedonic import DAYS_PER_YEAR, HedonicResult, chance_floor
-from jevons.prices.published import shipped_epoch_models
+from jevons._prices.hedonic import DAYS_PER_YEAR, HedonicResult, chance_floor
+from jevons._prices.published import shipped_epoch_models
+from jevons.cli import app
+from jevons.errors import InputDataError
 
 runner = CliRunner()
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from jevons.errors import InputDataError, NetworkError, UsageError
-from jevons.sources import price_packages
-from jevons.sources.price_packages import (
+from jevons._sources import price_packages
+from jevons._sources.price_packages import (
     PackageHistory,
     PriceRecord,
     package_price_history,
     refresh_package,
 )
+from jevons.errors import InputDataError, NetworkError, UsageError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MODEL_PRICES = FIXTURES / "model_prices_snapshot.json"

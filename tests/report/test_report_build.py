@@ -14,12 +14,12 @@ import pytest
 from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
+from jevons._prices.published import EPOCH_RANGE
+from jevons._report import SECTION_IDS, ReportResult, build_report
+from jevons._report import charts as ch
+from jevons._report.build import write_atomic
+from jevons._verdict.overview import verdict
 from jevons.errors import UsageError
-from jevons.prices.published import EPOCH_RANGE
-from jevons.report import SECTION_IDS, ReportResult, build_report
-from jevons.report import charts as ch
-from jevons.report.build import write_atomic
-from jevons.verdict.overview import verdict
 
 PATHS = 2_000
 EXPECTED_CHARTS = (
@@ -190,9 +190,9 @@ def test_every_chart_caption_names_its_data(built: Built) -> None:
 
 
 def test_simulation_says_what_each_scenario_assumes(built: Built) -> None:
-    from jevons.report.sections import SCENARIOS, first_sentence
-    from jevons.simulate.montecarlo import SCOPE
-    from jevons.simulate.scenarios import load_scenario
+    from jevons._report.sections import SCENARIOS, first_sentence
+    from jevons._simulate.montecarlo import SCOPE
+    from jevons._simulate.scenarios import load_scenario
 
     # One sentence per scenario, from its own description.
     for name in SCENARIOS:
@@ -214,7 +214,7 @@ def test_simulation_says_what_each_scenario_assumes(built: Built) -> None:
 
 
 def test_first_sentence_of_a_description() -> None:
-    from jevons.report.sections import first_sentence
+    from jevons._report.sections import first_sentence
 
     assert first_sentence("A shock from 2025Q1. The start values move.") == "A shock from 2025Q1."
     assert first_sentence("Uses e.g. a shock, once.") == "Uses e.g. a shock, once."

@@ -7,21 +7,21 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from jevons.analogs.analysis import analogs
-from jevons.capex.coverage import quarter_coverage
-from jevons.capex.guidance import guidance
-from jevons.capex.ledger import capex
-from jevons.demand.verdict import make_verdict
+from jevons._analogs.analysis import analogs
+from jevons._capex.coverage import quarter_coverage
+from jevons._capex.guidance import guidance
+from jevons._capex.ledger import capex
+from jevons._demand.verdict import make_verdict
+from jevons._prices.frontier import frontier_trends
+from jevons._prices.hedonic import hedonic_index
+from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
+from jevons._report import COMPANY_COLOURS
+from jevons._report import charts as ch
+from jevons._report.blocks import caption, extract_urls, linkify, money_b
+from jevons._simulate.montecarlo import simulate
+from jevons._simulate.sensitivity import sensitivity
+from jevons._usage.series import usage
 from jevons.palette import EXTRA_COLOURS, INCOMPLETE_OPACITY, INCOMPLETE_PATTERN
-from jevons.prices.frontier import frontier_trends
-from jevons.prices.hedonic import hedonic_index
-from jevons.prices.published import EPOCH_RANGE, shipped_epoch_models
-from jevons.report import COMPANY_COLOURS
-from jevons.report import charts as ch
-from jevons.report.blocks import caption, extract_urls, linkify, money_b
-from jevons.simulate.montecarlo import simulate
-from jevons.simulate.sensitivity import sensitivity
-from jevons.usage.series import usage
 
 
 def _colours(fig: Any) -> dict[str, str]:

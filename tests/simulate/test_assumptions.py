@@ -9,15 +9,15 @@ import math
 import numpy as np
 import pytest
 
-from jevons.simulate.derived import resolve
-from jevons.simulate.engine import run
-from jevons.simulate.montecarlo import (
+from jevons._simulate.derived import resolve
+from jevons._simulate.engine import run
+from jevons._simulate.montecarlo import (
     ELASTICITY_GRID,
     SCOPE,
     event_label,
     simulate,
 )
-from jevons.simulate.scenarios import Scenario, load_scenario, parse_scenario
+from jevons._simulate.scenarios import Scenario, load_scenario, parse_scenario
 
 
 def _variant(extra: str) -> Scenario:

@@ -15,20 +15,20 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jevons.errors import UsageError
-from jevons.simulate import distributed as dist
-from jevons.simulate.derived import resolve
-from jevons.simulate.distributed import (
+from jevons._simulate import distributed as dist
+from jevons._simulate.derived import resolve
+from jevons._simulate.distributed import (
     dask_client,
     local_cluster,
     run_stream_distributed,
     simulate_distributed,
     sweep,
 )
-from jevons.simulate.engine import EXACT_LIMIT_BYTES, StreamResult, run_stream
-from jevons.simulate.montecarlo import SimulationResult, simulate
-from jevons.simulate.parameters import OUTPUTS
-from jevons.simulate.scenarios import load_scenario
+from jevons._simulate.engine import EXACT_LIMIT_BYTES, StreamResult, run_stream
+from jevons._simulate.montecarlo import SimulationResult, simulate
+from jevons._simulate.parameters import OUTPUTS
+from jevons._simulate.scenarios import load_scenario
+from jevons.errors import UsageError
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
 needs_dask = pytest.mark.skipif(not HAS_DASK, reason="dask[distributed] is not installed")

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from jevons.errors import UsageError
-from jevons.simulate.distributions import (
+from jevons._simulate.distributions import (
     MAX_OUTSIDE,
     Estimate,
     LogNormal,
@@ -23,7 +22,8 @@ from jevons.simulate.distributions import (
     parse_value,
     sample,
 )
-from jevons.simulate.parameters import REGISTRY
+from jevons._simulate.parameters import REGISTRY
+from jevons.errors import UsageError
 
 N = 200_000
 

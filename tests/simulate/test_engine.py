@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jevons.errors import UsageError
-from jevons.simulate import engine
-from jevons.simulate.engine import (
+from jevons._simulate import engine
+from jevons._simulate.engine import (
     ALL_OUTPUTS,
     DIAGNOSTICS,
     FLOAT32_RELATIVE_ERROR,
@@ -23,7 +22,8 @@ from jevons.simulate.engine import (
     run,
     run_stream,
 )
-from jevons.simulate.parameters import OUTPUTS, REGISTRY, defaults
+from jevons._simulate.parameters import OUTPUTS, REGISTRY, defaults
+from jevons.errors import UsageError
 
 PERIODS = 40
 #: Parameters drawn log-uniformly across their range (they span orders of magnitude).

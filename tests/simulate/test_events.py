@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import jevons.simulate.events as events_module
+import jevons._simulate.events as events_module
+from jevons._simulate.events import ALIASES, FLOWS, Event, Ref, compile_event
+from jevons._simulate.parameters import OUTPUTS
 from jevons.errors import UsageError
-from jevons.simulate.events import ALIASES, FLOWS, Event, Ref, compile_event
-from jevons.simulate.parameters import OUTPUTS
 
 PERIODS = [f"{y}Q{q}" for y in (2025, 2026, 2027) for q in (1, 2, 3, 4)]
 

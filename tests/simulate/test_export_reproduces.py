@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jevons.cli import app
-from jevons.simulate.montecarlo import simulate
-from jevons.simulate.parameters import REGISTRY
-from jevons.simulate.scenarios import (
+from jevons._simulate.montecarlo import simulate
+from jevons._simulate.parameters import REGISTRY
+from jevons._simulate.scenarios import (
     DERIVED,
     builtin_names,
     load_scenario,
     parse_scenario,
     scenario_toml,
 )
+from jevons.cli import app
 
 
 @pytest.mark.parametrize("name", builtin_names())

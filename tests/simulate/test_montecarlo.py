@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from jevons._simulate import history
+from jevons._simulate.backtest import backtest
+from jevons._simulate.calibrate import FITTED, TOLERANCE_MAPE, calibrate, state_at
+from jevons._simulate.montecarlo import simulate
+from jevons._simulate.parameters import REGISTRY
+from jevons._simulate.sensitivity import CALIBRATED, calibrated_ranges, sensitivity
 from jevons.cli import app
 from jevons.errors import InputDataError, UsageError
-from jevons.simulate import history
-from jevons.simulate.backtest import backtest
-from jevons.simulate.calibrate import FITTED, TOLERANCE_MAPE, calibrate, state_at
-from jevons.simulate.montecarlo import simulate
-from jevons.simulate.parameters import REGISTRY
-from jevons.simulate.sensitivity import CALIBRATED, calibrated_ranges, sensitivity
 
 runner = CliRunner()
 
@@ -133,7 +133,7 @@ def test_sensitivity_ranks_the_assumptions() -> None:
 
 
 def _fixed_scenario():  # type: ignore[no-untyped-def]
-    from jevons.simulate.scenarios import parse_scenario
+    from jevons._simulate.scenarios import parse_scenario
 
     rule = "".join(f"{name} = {REGISTRY[name].default}\n" for name in CALIBRATED)
     text = f'name = "fixed"\nstart = "2025Q1"\nhorizon = 12\n[parameters]\n{rule}'

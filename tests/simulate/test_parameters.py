@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from jevons.simulate.history import installed_base, quarter_index, quarter_label, total_capex
-from jevons.simulate.parameters import REGISTRY
+from jevons._simulate.history import installed_base, quarter_index, quarter_label, total_capex
+from jevons._simulate.parameters import REGISTRY
 
 P = {name: p.default for name, p in REGISTRY.items()}
 
@@ -43,7 +43,7 @@ def test_max_quarterly_change_covers_the_history() -> None:
 
 
 def test_revenue0_is_the_three_clouds() -> None:
-    from jevons.usage import usage
+    from jevons._usage import usage
 
     u = usage()
     aws = u.get("aws_revenue").points[0].value
@@ -53,9 +53,9 @@ def test_revenue0_is_the_three_clouds() -> None:
 
 
 def test_elasticity_and_algo_gain_come_from_the_analyses() -> None:
-    from jevons.prices import headline_price_decline, hedonic_index
-    from jevons.simulate.prior import elasticity_prior
-    from jevons.verdict.ai import ai_verdict
+    from jevons._prices import headline_price_decline, hedonic_index
+    from jevons._simulate.prior import elasticity_prior
+    from jevons._verdict.ai import ai_verdict
 
     # The default is the midpoint of the scenarios' prior, whose ends come from the verdict.
     prior = elasticity_prior(ai_verdict())
@@ -82,6 +82,6 @@ def test_quarter_arithmetic() -> None:
 
 
 def test_adoption_default_is_the_derived_value() -> None:
-    from jevons.simulate.derived import adoption_from_demand
+    from jevons._simulate.derived import adoption_from_demand
 
     assert P["adoption_growth"] == pytest.approx(adoption_from_demand(P), abs=1e-3)

@@ -11,11 +11,11 @@ import re
 import numpy as np
 import pytest
 
+from jevons._simulate.engine import run
+from jevons._simulate.parameters import ENGINE as REGISTRY
+from jevons._simulate.parameters import OUTPUTS
+from jevons._simulate.pysd_check import COMPARED, MDL
 from jevons.errors import UsageError
-from jevons.simulate.engine import run
-from jevons.simulate.parameters import ENGINE as REGISTRY
-from jevons.simulate.parameters import OUTPUTS
-from jevons.simulate.pysd_check import COMPARED, MDL
 
 TOLERANCE = 1e-6
 
@@ -69,7 +69,7 @@ pysd = pytest.importorskip(
     "pysd", reason="pysd is not installed (pip install pysd): the PySD cross-check needs it"
 )
 
-from jevons.simulate.pysd_check import compare, pysd_version, run_pysd  # noqa: E402
+from jevons._simulate.pysd_check import compare, pysd_version, run_pysd  # noqa: E402
 
 
 @pytest.mark.parametrize(("params", "periods"), PARAMETER_SETS)

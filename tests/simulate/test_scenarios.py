@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jevons.errors import InputDataError, UsageError
-from jevons.simulate.distributions import Estimate, Normal, Triangular, Uniform
-from jevons.simulate.events import Event
-from jevons.simulate.parameters import REGISTRY
-from jevons.simulate.scenarios import (
+from jevons._simulate.distributions import Estimate, Normal, Triangular, Uniform
+from jevons._simulate.events import Event
+from jevons._simulate.parameters import REGISTRY
+from jevons._simulate.scenarios import (
     BUILTIN_DIR,
     DERIVED,
     EventSpec,
@@ -29,6 +28,7 @@ from jevons.simulate.scenarios import (
     quarter_labels,
     scenario_toml,
 )
+from jevons.errors import InputDataError, UsageError
 
 HEADER = 'name = "my"\nstart = "2025Q1"\nhorizon = 12\n'
 BUILTINS = ["baseline", "capex-freeze", "deepseek-shock", "elastic", "inelastic"]
@@ -286,8 +286,8 @@ def test_every_value_a_builtin_sets_has_a_comment(name: str) -> None:
 
 def test_baseline_holds_the_documented_values() -> None:
     base = load_scenario("baseline")
-    from jevons.simulate.prior import elasticity_prior
-    from jevons.verdict.ai import ai_verdict
+    from jevons._simulate.prior import elasticity_prior
+    from jevons._verdict.ai import ai_verdict
 
     # The prior over the span `jevons verdict`'s readings leave open, to two decimals: from the
     # spending bound's more elastic 90% limit to the least elastic published reading's lower one.

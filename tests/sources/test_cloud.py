@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from jevons._sources import cloud
 from jevons.errors import InputDataError
-from jevons.sources import cloud
 
 
 def test_shipped_rows_load() -> None:

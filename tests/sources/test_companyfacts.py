@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import COMPANYFACTS, companyfacts_doc, fact
+from jevons._sources.companyfacts import parse_companyfacts
 from jevons.errors import InputDataError
-from jevons.sources.companyfacts import parse_companyfacts
 
 PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
 OK = [
@@ -261,6 +261,6 @@ def test_name_of_only_control_characters_falls_back_to_the_cik() -> None:
     ],
 )
 def test_clean_text(text: str, clean: str) -> None:
-    from jevons.sources.companyfacts import clean_text
+    from jevons._sources.companyfacts import clean_text
 
     assert clean_text(text) == clean

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES, companyfacts_doc, fact
 from jevons import capex
-from jevons.capex.rank import rank
+from jevons._capex.rank import rank
+from jevons._ledger.ingest import ingest_sec_file
+from jevons._ledger.store import Store
+from jevons._sources.companyfacts import parse_companyfacts
 from jevons.cli import app
-from jevons.ledger.ingest import ingest_sec_file
-from jevons.ledger.store import Store
-from jevons.sources.companyfacts import parse_companyfacts
 
 
 def _builder() -> ModuleType:

@@ -13,18 +13,18 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import COMPANYFACTS, companyfacts_doc, fact, store_digest
-from jevons.cli import app
-from jevons.errors import InputDataError, UsageError
-from jevons.ledger.bulk import ingest_bulk
-from jevons.ledger.ingest import ingest_sec_file
-from jevons.ledger.store import Store, open_store
-from jevons.sources.limits import (
+from jevons._ledger.bulk import ingest_bulk
+from jevons._ledger.ingest import ingest_sec_file
+from jevons._ledger.store import Store, open_store
+from jevons._sources.limits import (
     CHUNK_BYTES,
     DEFAULT_MAX_INPUT_MB,
     MAX_INPUT_ENV,
     max_input_bytes,
     read_limited,
 )
+from jevons.cli import app
+from jevons.errors import InputDataError, UsageError
 
 PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
 ROW = fact(

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jevons.demand.panel import estimate_panel_elasticity
+from jevons._demand.panel import estimate_panel_elasticity
+from jevons._sources.panel_csv import check_panel, load_panel_csv
 from jevons.errors import InputDataError
-from jevons.sources.panel_csv import check_panel, load_panel_csv
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "panel" / "providers_synthetic.csv"
 

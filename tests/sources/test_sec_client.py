@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jevons.errors import InputDataError, NetworkError, UnknownCompanyError, UsageError
-from jevons.sources.sec_client import (
+from jevons._sources.sec_client import (
     USER_AGENT_ENV,
     SecClient,
     companyfacts_url,
     resolve_user_agent,
 )
+from jevons.errors import InputDataError, NetworkError, UnknownCompanyError, UsageError
 
 UA = "Jane Doe jane@example.com"
 AMAZON = 1018724

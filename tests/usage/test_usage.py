@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import store_digest
+from jevons._ledger.store import Store, open_store
+from jevons._usage import growth, import_usage, usage
 from jevons.cli import app
 from jevons.errors import InputDataError, UsageError
-from jevons.ledger.store import Store, open_store
-from jevons.usage import growth, import_usage, usage
 
 
 def test_growth_end_to_end_and_log_linear() -> None:

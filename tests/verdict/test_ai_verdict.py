@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from jevons.demand.verdict import make_verdict
+from jevons._demand.verdict import make_verdict
+from jevons._verdict.ai import GrowthInput, ai_readings, ai_verdict, combine
 from jevons.errors import InputDataError
-from jevons.verdict.ai import GrowthInput, ai_readings, ai_verdict, combine
 
 
 def rate(name: str, factor: float, sd: float = 0.0) -> GrowthInput:
@@ -99,7 +99,7 @@ def test_shipped_data_verdict_is_seeded_sourced_and_not_a_bound() -> None:
 
 
 def test_published_ai_estimates_record_their_identification() -> None:
-    from jevons.verdict.literature import published_ai_estimates, scope_of
+    from jevons._verdict.literature import published_ai_estimates, scope_of
 
     rows = published_ai_estimates()
     assert len(rows) == 3

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jevons.demand.verdict import KINDS, Verdict, make_verdict
-from jevons.verdict.ai import combine
+from jevons._demand.verdict import KINDS, Verdict, make_verdict
+from jevons._verdict.ai import combine
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "verdict.md"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from jevons.sources import result_cache
-from jevons.verdict import records as rec
-from jevons.verdict.overview import verdict
+from jevons._sources import result_cache
+from jevons._verdict import records as rec
+from jevons._verdict.overview import verdict
 
 
 def _fake(seed: int = 0, *, store: object = None) -> rec.VerdictRecords:
@@ -42,7 +42,7 @@ def test_a_repeat_is_read_back(calls: list[int]) -> None:
 
 
 def test_new_usage_data_recomputes(calls: list[int], tmp_path: Path) -> None:
-    from jevons.usage.series import import_usage
+    from jevons._usage.series import import_usage
 
     rec.verdict_records()
     csv = tmp_path / "mine.csv"

@@ -19,11 +19,9 @@ import pytest
 dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
-from jevons.errors import UsageError  # noqa: E402
-from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
-from jevons.simulate.montecarlo import simulate  # noqa: E402
-from jevons.simulate.scenarios import load_scenario  # noqa: E402
-from jevons.web import (  # noqa: E402
+from jevons._simulate.montecarlo import simulate  # noqa: E402
+from jevons._simulate.scenarios import load_scenario  # noqa: E402
+from jevons._web import (  # noqa: E402
     DOWNLOADS,
     IDS,
     SLIDERS,
@@ -40,8 +38,8 @@ from jevons.web import (  # noqa: E402
     slider_changes,
     start_server,
 )
-from jevons.web.__main__ import main as web_main  # noqa: E402
-from jevons.web.app import (  # noqa: E402
+from jevons._web.__main__ import main as web_main  # noqa: E402
+from jevons._web.app import (  # noqa: E402
     FAN_CHARTS,
     PARAMETER_SLIDERS,
     download_csv,
@@ -50,7 +48,9 @@ from jevons.web.app import (  # noqa: E402
     update_controls,
     update_fans,
 )
-from jevons.web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
+from jevons._web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
+from jevons.errors import UsageError  # noqa: E402
+from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 
 # Slider values in the order of fan_figures' arguments, at the baseline's central values.
 BASE = {

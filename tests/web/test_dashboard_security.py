@@ -19,11 +19,11 @@ dash = pytest.importorskip("dash")
 
 from typer.testing import CliRunner  # noqa: E402
 
+from jevons._web import IDS, SLIDERS, start_server  # noqa: E402
+from jevons._web import server as server_mod  # noqa: E402
+from jevons._web.app import FAN_CHARTS, create_app, update_fans  # noqa: E402
+from jevons._web.server import exposure_warning, harden, is_loopback  # noqa: E402
 from jevons.cli import app as cli_app  # noqa: E402
-from jevons.web import IDS, SLIDERS, start_server  # noqa: E402
-from jevons.web import server as server_mod  # noqa: E402
-from jevons.web.app import FAN_CHARTS, create_app, update_fans  # noqa: E402
-from jevons.web.server import exposure_warning, harden, is_loopback  # noqa: E402
 
 PROBES = [
     "/../../etc/passwd",
@@ -154,7 +154,7 @@ def test_serve_on_any_interface_warns(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_csv_download_neutralises_formula_cells() -> None:
     """The dashboard's CSV export: a trace named like a formula (a filer's entityName) is
     quoted; negative numbers stay numbers."""
-    from jevons.web import figure_csv
+    from jevons._web import figure_csv
 
     figure = {
         "data": [

@@ -1,0 +1,247 @@
+"""Ingest the SEC's nightly companyfacts.zip: every filer's XBRL facts in one archive.
+
+The archive holds some 18,000 ``CIK##########.json`` members, about a gigabyte compressed and
+many times that unpacked, so it is streamed: members are read and parsed (in worker processes
+when there are spare cores, a few batches ahead) and written one at a time in archive order, and
+memory stays at a few members' worth whatever the archive's size. Each member is capped in size
+(``jevons._sources.limits``) and read in bounded chunks, so a zip bomb costs at most the cap.
+
+Unlike ``ingest_sec_file`` (all files or none), each company is written in its own
+transaction. A run over the whole archive takes minutes and meets damaged members; one bad
+member must not cost the other 17,999, and an interrupted run must keep what it finished. So a
+failing member is reported with its reason and the run goes on, an interruption rolls back only
+the company being written, and a re-run skips every company whose member bytes (sha256) were
+already ingested from a bulk archive: resuming costs a read of each finished member, and the
+final store is the one a single clean run would have built.
+
+Most filers (banks, insurers, funds, shells) tag no purchases of property and equipment. That is
+not a defect of their member, so they are counted as "no capex facts" and nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jevons import paths
+from jevons._ledger.store import Store, using_store
+from jevons._sources.bulk_archive import MemberRead, MemberReader, default_workers
+from jevons._sources.limits import max_input_bytes
+from jevons._sources.tickers import shipped_tickers
+from jevons.errors import InputDataError, UsageError
+
+SOURCE_KIND = "bulk"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What one pass over an archive did, in counts a re-run can be checked against.
+
+    ``members`` counts the archive's files; ``processed`` those this run looked at (fewer with
+    ``limit``). Every processed member is exactly one of ingested, skipped_unchanged, no_capex
+    or failures. ``bytes_read`` is uncompressed member bytes, ``bytes_compressed`` their size
+    in the archive.
+    """
+
+    archive: Path
+    store_path: Path
+    members: int
+    processed: int
+    ingested: int
+    skipped_unchanged: int
+    no_capex: int
+    failures: tuple[tuple[str, str], ...]
+    facts: int
+    seconds: float
+    bytes_read: int
+    bytes_compressed: int
+
+    @property
+    def companies_per_second(self) -> float:
+        return self.processed / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive),
+            "store": str(self.store_path),
+            "members": self.members,
+            "processed": self.processed,
+            "ingested": self.ingested,
+            "skipped_unchanged": self.skipped_unchanged,
+            "no_capex": self.no_capex,
+            "failed": len(self.failures),
+            "failures": [{"member": m, "reason": r} for m, r in self.failures],
+            "facts": self.facts,
+            "seconds": round(self.seconds, 3),
+            "companies_per_second": round(self.companies_per_second, 1),
+            "bytes_read": self.bytes_read,
+            "bytes_compressed": self.bytes_compressed,
+        }
+
+    def summary(self, max_failures: int = 10) -> str:
+        mb = self.bytes_read / 1e6
+        lines = [
+            f"Bulk ingest of {self.archive.name} into {self.store_path}: "
+            f"{self.processed:,} of {self.members:,} members in {self.seconds:.1f} s "
+            f"({self.companies_per_second:,.0f} companies/s, {mb:,.0f} MB read)",
+            f"  ingested {self.ingested:,} ({self.facts:,} capex facts), "
+            f"unchanged {self.skipped_unchanged:,}, no capex facts {self.no_capex:,}, "
+            f"failed {len(self.failures):,}",
+        ]
+        if self.failures:
+            shown = self.failures[:max_failures]
+            more = f" (first {len(shown)})" if len(self.failures) > len(shown) else ""
+            lines.append(f"  failures{more}:")
+            lines.extend(f"    {member}: {reason}" for member, reason in shown)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: str  # "ingested", "unchanged", "no_capex" or "failed"
+    reason: str = ""
+    facts: int = 0
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise InputDataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputDataError(f"{path}: is a directory, not a companyfacts.zip archive") from None
+    except zipfile.BadZipFile:
+        raise InputDataError(
+            f"{path}: not a zip archive (the SEC's bulk companyfacts.zip is expected)"
+        ) from None
+    except OSError as exc:
+        raise InputDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def ingest_bulk(
+    archive: Path | str,
+    *,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    limit: int | None = None,
+    max_member_bytes: int | None = None,
+    workers: int | None = None,
+) -> BulkResult:
+    """Ingest every filer of a companyfacts.zip, one member and one transaction at a time.
+
+    ``progress(done, total)`` is called after each member; ``limit`` stops after that many
+    members (in archive order), for a trial run. Re-running on the same archive, or on a later
+    one, re-ingests only the companies whose member changed. A member that inflates beyond
+    ``max_member_bytes`` (default ``jevons._sources.limits.max_input_bytes()``, 200 MB) is
+    reported as failed after reading at most that much of it. ``workers`` processes parse
+    members ahead of the writer (default: one per spare core for archives of 64 members or
+    more; 0 parses in this process).
+    """
+    path = Path(archive)
+    if limit is not None and limit < 0:
+        raise UsageError(f"limit must be zero or more, not {limit}")
+    if workers is not None and workers < 0:
+        raise UsageError(f"workers must be zero or more, not {workers}")
+    cap = max_input_bytes(max_member_bytes)
+    started = time.perf_counter()
+    with _open_archive(path) as zf:
+        try:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+        except zipfile.BadZipFile as exc:
+            raise InputDataError(f"{path}: damaged zip archive ({exc})") from None
+        todo = infos if limit is None else infos[:limit]
+        tickers = {cik: ticker for ticker, (cik, _name) in shipped_tickers().items()}
+        counts = {"ingested": 0, "unchanged": 0, "no_capex": 0}
+        failures: list[tuple[str, str]] = []
+        facts = bytes_read = bytes_compressed = 0
+        n_workers = default_workers(len(todo)) if workers is None else workers
+        with contextlib.ExitStack() as stack:
+            if store is None and not paths.store_path().exists():
+                # A first build: nothing is ingested yet, so the workers can start parsing
+                # at once and overlap with building the store.
+                reader = stack.enter_context(MemberReader(path, zf, todo, cap, n_workers))
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+            else:
+                db = stack.enter_context(using_store(store))
+                seen = _seen(db)
+                reader = stack.enter_context(
+                    MemberReader(path, zf, todo, cap, n_workers, frozenset(seen))
+                )
+            reads = reader.results()
+            for done, (info, read) in enumerate(zip(todo, reads, strict=True), start=1):
+                bytes_compressed += info.compress_size
+                outcome = _write_member(db, read, path.name, seen, tickers)
+                bytes_read += read.size
+                if outcome.kind == "failed":
+                    failures.append((info.filename, outcome.reason))
+                else:
+                    counts[outcome.kind] += 1
+                    facts += outcome.facts
+                if progress is not None:
+                    progress(done, len(todo))
+            store_path = db.path
+    return BulkResult(
+        archive=path,
+        store_path=store_path,
+        members=len(infos),
+        processed=len(todo),
+        ingested=counts["ingested"],
+        skipped_unchanged=counts["unchanged"],
+        no_capex=counts["no_capex"],
+        failures=tuple(failures),
+        facts=facts,
+        seconds=time.perf_counter() - started,
+        bytes_read=bytes_read,
+        bytes_compressed=bytes_compressed,
+    )
+
+
+def _seen(db: Store) -> set[tuple[int, str]]:
+    """(CIK, sha256) of every member already ingested from a bulk archive."""
+    return {
+        (int(cik), str(digest))
+        for cik, digest in db.con.execute(
+            "SELECT cik, sha256 FROM ingests WHERE source_kind = ?", [SOURCE_KIND]
+        ).fetchall()
+    }
+
+
+def _write_member(
+    db: Store,
+    read: MemberRead,
+    archive_name: str,
+    seen: set[tuple[int, str]],
+    tickers: Mapping[int, str],
+) -> _Outcome:
+    """One read member written whole or not at all, in its own transaction."""
+    if read.kind == "failed":
+        return _Outcome("failed", read.reason)
+    if read.kind in ("unchanged", "no_capex"):
+        return _Outcome(read.kind)
+    parsed = read.parsed
+    assert parsed is not None, "a parsed member carries its facts"
+    if (parsed.cik, read.digest) in seen:
+        # The same member twice in one archive: written once.
+        return _Outcome("unchanged")
+    with db.transaction() as tx:
+        db.replace_company_facts(
+            tx,
+            cik=parsed.cik,
+            ticker=tickers.get(parsed.cik),
+            name=parsed.entity_name,
+            facts=parsed.facts,
+            source_kind=SOURCE_KIND,
+            source=f"{SOURCE_KIND}:{archive_name}:{read.name}",
+            sha256=read.digest,
+            duplicates_collapsed=parsed.duplicates_collapsed,
+        )
+    seen.add((parsed.cik, read.digest))
+    return _Outcome("ingested", facts=len(parsed.facts))

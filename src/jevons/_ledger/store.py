@@ -1,0 +1,773 @@
+"""Open, build and write the embedded store.
+
+The store is one DuckDB file in the jevons home (``JEVONS_HOME`` or the platform data dir). It is
+built on first use from the package data, into a temporary file that is checkpointed, reopened
+and verified, then renamed into place: an interrupted or out-of-space first run leaves no
+half-built store. The first build runs under a lock file beside the store, so two processes
+starting on a fresh home build it once (the second waits, then opens the built store rather
+than building its own and swapping it over the first one's writes); temporary files of a build
+that died (``kill -9``) are removed by the next one. DuckDB lets one process write at a time, so
+a process finding the store open elsewhere waits a bounded time (``JEVONS_LOCK_TIMEOUT``
+seconds, default 60) and then stops with one line. Every later write (an ingest) is one
+transaction: it lands whole or not at all, and a failure (a full disk) says so in one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from jevons import paths
+from jevons._ledger.schema import DDL, SCHEMA_VERSION
+from jevons._sources.companyfacts import Fact
+from jevons._sources.shipped import manifest, manifest_digest, read_rows
+from jevons._sources.tickers import shipped_tickers
+from jevons.errors import StoreError
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    cik: int
+    ticker: str | None
+    name: str | None
+    source: str  # "shipped", "sec-xbrl" or "shipped+sec-xbrl"
+
+
+LOCK_TIMEOUT_ENV = "JEVONS_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+# Threads of one process (the dashboard's server) queue on this lock first, rather than poll
+# the lock file against each other.
+_THREAD_LOCK = threading.Lock()
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's build or write (``JEVONS_LOCK_TIMEOUT``)."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0 or more), not '{raw}'")
+    return value
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside the store: held while the store is built (never deleted, since
+    unlinking a lock file another process waits on would let a third one lock a new file)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path, timeout: float) -> Iterator[None]:
+    deadline = time.monotonic() + timeout
+    busy = (
+        f"store {path} is being built by another jevons process, still after {timeout:g} s; "
+        f"try again, or set {LOCK_TIMEOUT_ENV} to wait longer"
+    )
+    if not _THREAD_LOCK.acquire(timeout=max(timeout, 0.001)):
+        raise StoreError(busy)
+    try:
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    _try_lock(fd)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(busy) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
+    finally:
+        _THREAD_LOCK.release()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "checksum" in text or "corrupt" in text
+
+
+def _damaged(path: Path, exc: BaseException) -> StoreError:
+    """The one line for a store that fails its integrity check and may hold a user's data."""
+    return StoreError(
+        f"store {path} is damaged ({_first_line(exc)}); it may hold filers you ingested, so "
+        f"jevons left it untouched: move it away (mv {path} {path}.damaged), then run "
+        "`jevons ingest ...` and `jevons usage import ...` again; the shipped data is rebuilt "
+        "on next use"
+    )
+
+
+class Store:
+    """A connection to the embedded store, with the reads the analyses need."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.con = con
+        #: Transactions committed through this connection: what a failed later write keeps.
+        self.committed = 0
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing: any exception rolls back every statement inside.
+
+        A database failure inside or at the commit (a full disk, a damaged file) becomes one
+        StoreError line saying that this write was rolled back and what earlier writes through
+        this connection (a bulk ingest's members) stay committed, instead of DuckDB's raw
+        ``TransactionException``.
+        """
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise self._write_failed(exc) from None
+            raise
+        try:
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise self._write_failed(exc) from None
+        self.committed += 1
+
+    def _write_failed(self, exc: duckdb.Error) -> StoreError:
+        kept = (
+            f"the {self.committed} write(s) committed before it in this run are kept"
+            if self.committed
+            else "nothing was committed: the store holds what it held before"
+        )
+        return StoreError(f"write to {self.path} failed ({_first_line(exc)}); {kept}")
+
+    # --- reads -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn a damaged block met while reading (DuckDB checks checksums as it reads) into
+        the one-line report of a damaged store, with how to recover, not a raw message."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if _is_corruption(exc):
+                raise _damaged(self.path, exc) from None
+            raise
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self.reading():
+            cur = self.con.execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def companies(self) -> list[CompanyRow]:
+        rows = self._rows("SELECT cik, ticker, name, source FROM companies ORDER BY ticker, cik")
+        return [CompanyRow(r["cik"], r["ticker"], r["name"], r["source"]) for r in rows]
+
+    def facts(self, cik: int) -> list[Fact]:
+        with self.reading():
+            rows = self.con.execute(
+                """SELECT cik, taxonomy, concept, unit, period_start, period_end, value,
+                          accession, form, fy, fp, filed, frame
+                   FROM facts WHERE cik = ? ORDER BY period_end, period_start, filed""",
+                [cik],
+            ).fetchall()
+        return [Fact(*row) for row in rows]
+
+    def shipped_capex(self, cik: int) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT * FROM shipped_capex WHERE cik = ? ORDER BY period_end, line_item", [cik]
+        )
+
+    def guidance(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM guidance ORDER BY ticker, announced_on, period_label")
+
+    def usage_points(self, series: str | None = None) -> list[dict[str, Any]]:
+        if series is None:
+            return self._rows("SELECT * FROM usage_points ORDER BY series, date")
+        return self._rows("SELECT * FROM usage_points WHERE series = ? ORDER BY date", [series])
+
+    def datasets(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM datasets ORDER BY name")
+
+    def ingests(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM ingests ORDER BY id")
+
+    def count(self, table: str) -> int:
+        if table not in {
+            "facts",
+            "shipped_capex",
+            "guidance",
+            "companies",
+            "ingests",
+            "usage_points",
+        }:
+            raise StoreError(f"no table '{table}' in the store")
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def replace_company_facts(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        cik: int,
+        ticker: str | None,
+        name: str,
+        facts: tuple[Fact, ...],
+        source_kind: str,
+        source: str,
+        sha256: str,
+        duplicates_collapsed: int,
+    ) -> int:
+        """Swap in a filer's facts; call inside ``transaction()``. Returns the ingest id."""
+        row = con.execute("SELECT coalesce(max(id), 0) + 1 FROM ingests").fetchone()
+        ingest_id = int(row[0]) if row else 1
+        con.execute(
+            "INSERT INTO ingests VALUES (?, now(), ?, ?, ?, ?, ?, ?)",
+            [ingest_id, cik, source_kind, source, sha256, len(facts), duplicates_collapsed],
+        )
+        con.execute("DELETE FROM facts WHERE cik = ?", [cik])
+        self.insert_facts(con, facts, ingest_id)
+        existing = con.execute(
+            "SELECT ticker, source FROM companies WHERE cik = ?", [cik]
+        ).fetchone()
+        if existing is None:
+            con.execute("INSERT INTO companies VALUES (?, ?, ?, 'sec-xbrl')", [cik, ticker, name])
+        else:
+            source_now = existing[1] if "sec-xbrl" in existing[1] else f"{existing[1]}+sec-xbrl"
+            con.execute(
+                "UPDATE companies SET ticker = coalesce(ticker, ?), name = ?, source = ? "
+                "WHERE cik = ?",
+                [ticker, name, source_now, cik],
+            )
+        return ingest_id
+
+    def insert_facts(
+        self, con: duckdb.DuckDBPyConnection, facts: Sequence[Fact], ingest_id: int
+    ) -> None:
+        """Append facts in one columnar statement; call inside ``transaction()``.
+
+        ``executemany`` binds and runs one statement per row, about half a millisecond a fact:
+        unnoticed for a few filers, most of the time of a bulk ingest of the SEC's archive. A
+        DataFrame scanned by DuckDB writes the same rows, cast to the table's own column types
+        so that nothing depends on what pandas or DuckDB would infer, in one statement.
+        """
+        if not facts:
+            return
+        frame = pd.DataFrame(
+            {
+                "cik": pd.Series([f.cik for f in facts], dtype="int64"),
+                "taxonomy": pd.Series([f.taxonomy for f in facts], dtype=object),
+                "concept": pd.Series([f.concept for f in facts], dtype=object),
+                "unit": pd.Series([f.unit for f in facts], dtype=object),
+                "period_start": pd.Series([f.start for f in facts], dtype=object),
+                "period_end": pd.Series([f.end for f in facts], dtype=object),
+                "value": pd.Series([f.value for f in facts], dtype="int64"),
+                "accession": pd.Series([f.accession for f in facts], dtype=object),
+                "form": pd.Series([f.form for f in facts], dtype=object),
+                "fy": pd.Series([f.fy for f in facts], dtype="Int64"),
+                "fp": pd.Series([f.fp for f in facts], dtype=object),
+                "filed": pd.Series([f.filed for f in facts], dtype=object),
+                "frame": pd.Series([f.frame for f in facts], dtype=object),
+            }
+        )
+        view = f"_jevons_facts_{uuid.uuid4().hex}"
+        con.register(view, frame)
+        try:
+            con.execute(
+                "INSERT INTO facts SELECT CAST(cik AS BIGINT), CAST(taxonomy AS VARCHAR), "
+                "CAST(concept AS VARCHAR), CAST(unit AS VARCHAR), CAST(period_start AS DATE), "
+                "CAST(period_end AS DATE), CAST(value AS BIGINT), CAST(accession AS VARCHAR), "
+                "CAST(form AS VARCHAR), CAST(fy AS INTEGER), CAST(fp AS VARCHAR), "
+                f"CAST(filed AS DATE), CAST(frame AS VARCHAR), CAST(? AS INTEGER) FROM {view}",
+                [ingest_id],
+            )
+        finally:
+            con.unregister(view)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def point_date(text: str) -> date:
+    """The day a dated statement stands for: '2025' is mid-year, '2025-06' mid-month.
+
+    Statements are dated as precisely as their sources allow; placing a year or a month at its
+    middle keeps growth rates between differently dated points unbiased.
+    """
+    raw = text.strip()
+    try:
+        if len(raw) == 4 and raw.isdigit():
+            return date(int(raw), 7, 1)
+        if len(raw) == 7 and raw[4] == "-":
+            return date(int(raw[:4]), int(raw[5:]), 15)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise StoreError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+def _shipped_records() -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """Rows for shipped_capex, guidance and companies from the package data."""
+    tickers = shipped_tickers()
+
+    def cik(ticker: str) -> int:
+        hit = tickers.get(ticker.upper())
+        if hit is None:
+            raise StoreError(f"shipped data names ticker {ticker} that the ticker map lacks")
+        return hit[0]
+
+    capex: list[list[Any]] = []
+    for r in read_rows("capex_annual"):
+        end = date.fromisoformat(r["fiscal_year_end"])
+        start = end.replace(year=end.year - 1) + timedelta(days=1)
+        capex.append(
+            [
+                cik(r["ticker"]),
+                r["ticker"],
+                "year",
+                int(r["fiscal_year"]),
+                "FY",
+                start,
+                end,
+                end,
+                r["line_item"],
+                r["xbrl_concept"],
+                int(r["value_usd"]),
+                "reported",
+                r["source_form"] or None,
+                r["source_accession"] or None,
+                r["source_url"] or None,
+                r["source_note"] or None,
+                "capex_annual",
+            ]
+        )
+    for r in read_rows("capex_quarterly"):
+        derivation = "reported" if r["derivation"] == "reported_quarter" else r["derivation"]
+        capex.append(
+            [
+                cik(r["ticker"]),
+                r["ticker"],
+                "quarter",
+                int(r["fiscal_year"]),
+                r["fiscal_quarter"],
+                date.fromisoformat(r["period_start"]),
+                date.fromisoformat(r["period_end"]),
+                date.fromisoformat(r["fiscal_year_end"]),
+                r["line_item"],
+                r["xbrl_concept"],
+                int(r["value_usd"]),
+                derivation,
+                r["source_form"] or None,
+                r["source_accession"] or None,
+                r["source_url"] or None,
+                r["source_note"] or None,
+                "capex_quarterly",
+            ]
+        )
+    guidance: list[list[Any]] = []
+    for r in read_rows("guidance"):
+        guidance.append(
+            [
+                r["ticker"],
+                cik(r["ticker"]),
+                date.fromisoformat(r["announced_on"]),
+                r["period_label"],
+                int(r["low_usd"]) if r["low_usd"] else None,
+                int(r["high_usd"]) if r["high_usd"] else None,
+                r["basis"],
+                r["speaker_or_document"],
+                r["quote_or_paraphrase"],
+                r["source_url"],
+                r["source_title"],
+            ]
+        )
+    names = {t: tickers[t][1] for t in tickers}
+    companies = [[cik(t), t, names[t], "shipped"] for t in sorted({row[1] for row in capex})]
+    return capex, guidance, companies
+
+
+def _load_shipped(con: duckdb.DuckDBPyConnection) -> None:
+    capex, guidance, companies = _shipped_records()
+    con.execute("DELETE FROM shipped_capex")
+    con.execute("DELETE FROM guidance")
+    con.execute("DELETE FROM datasets")
+    con.executemany(
+        "INSERT INTO shipped_capex VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        capex,
+    )
+    con.executemany("INSERT INTO guidance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", guidance)
+    con.execute("DELETE FROM usage_points WHERE origin = 'shipped'")
+    con.executemany(
+        "INSERT INTO usage_points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'shipped')",
+        [
+            [
+                r["series"],
+                r["entity"],
+                r["date"],
+                point_date(r["date"]),
+                float(r["value"]),
+                r["unit"],
+                r["period"],
+                r["source_url"],
+                r["source_title"],
+                r["quote_or_paraphrase"],
+            ]
+            for r in read_rows("usage")
+        ],
+    )
+    for ds in manifest().values():
+        con.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ds.name,
+                ds.file,
+                ds.origin,
+                ds.licence,
+                ds.retrieved,
+                ds.sha256,
+                ds.rows,
+                ds.description,
+            ],
+        )
+    for cik, ticker, name, _ in companies:
+        existing = con.execute("SELECT source FROM companies WHERE cik = ?", [cik]).fetchone()
+        if existing is None:
+            con.execute("INSERT INTO companies VALUES (?, ?, ?, 'shipped')", [cik, ticker, name])
+        elif "shipped" not in existing[0]:
+            con.execute(
+                "UPDATE companies SET ticker = ?, source = 'shipped+' || source WHERE cik = ?",
+                [ticker, cik],
+            )
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('shipped_digest', ?)", [manifest_digest()])
+
+
+def _temp_files(path: Path) -> list[Path]:
+    """Temporary files of builds of ``path`` (the database and its write-ahead log)."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp")) + sorted(
+        path.parent.glob(f".{path.name}.*.tmp.wal")
+    )
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Delete what a killed build left. Called under the build lock, so no build is running."""
+    for stale in _temp_files(path):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+
+
+def _verify_build(tmp: Path) -> None:
+    """Reopen a finished build and check it holds the schema and all the shipped rows.
+
+    A disk that fills up can make DuckDB's last write fail without an exception reaching us
+    (at close); the store renamed into place must be one that opens and holds what it should.
+    """
+    capex, guidance, _ = _shipped_records()
+    con = duckdb.connect(str(tmp), read_only=True)
+    try:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        digest = con.execute("SELECT value FROM meta WHERE key = 'shipped_digest'").fetchone()
+        counts = [
+            con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            for table in ("shipped_capex", "guidance")
+        ]
+    finally:
+        con.close()
+    expected = [(len(capex),), (len(guidance),)]
+    if version != (str(SCHEMA_VERSION),) or digest != (manifest_digest(),) or counts != expected:
+        raise StoreError(f"the new store at {tmp} did not verify (incomplete write)")
+
+
+def _build_fresh(path: Path) -> None:
+    """Build the store into a temporary file, checkpoint and verify it, then rename it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for stmt in DDL:
+                con.execute(stmt)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            _load_shipped(con)
+            con.execute("CHECKPOINT")  # every block in the file itself, or an error here
+        finally:
+            con.close()
+        _verify_build(tmp)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{tmp}.wal").unlink()
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _build_failed(path: Path, exc: BaseException) -> StoreError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
+    return StoreError(f"cannot create store at {path}: {reason}; nothing was written")
+
+
+def _ensure_built(path: Path, timeout: float) -> None:
+    """Build the store unless it exists, once across processes; clear a dead build's files."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _build_failed(path, exc) from None
+    try:
+        with _build_lock(path, timeout):
+            _remove_stale_temp_files(path)
+            if not path.exists():
+                _build_fresh(path)
+    except (OSError, duckdb.Error) as exc:
+        raise _build_failed(path, exc) from None
+
+
+def _connect(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting up to ``timeout`` seconds while another process has the store open."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _connect_once(path)
+        except _Locked:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"store {path} is in use by another jevons process, still after "
+                    f"{timeout:g} s; try again when it has finished, or set "
+                    f"{LOCK_TIMEOUT_ENV} to wait longer"
+                ) from None
+            time.sleep(0.1)
+
+
+class _Locked(Exception):
+    """DuckDB refused the connection because another process holds the store's lock."""
+
+
+def _connect_once(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        text = str(exc).splitlines()[0]
+        if "lock" in text.lower():
+            raise _Locked() from None
+        if _is_corruption(exc):
+            raise _damaged(path, exc) from None
+        if "not a valid duckdb database" in text.lower():
+            raise StoreError(
+                f"{path} is not a jevons store (not a DuckDB file); move it away or set "
+                "JEVONS_HOME to another directory"
+            ) from None
+        raise StoreError(f"cannot open store {path}: {text}") from None
+    except duckdb.Error as exc:
+        if _is_corruption(exc):
+            raise _damaged(path, exc) from None
+        raise StoreError(
+            f"{path} is not a jevons store ({str(exc).splitlines()[0]}); move it away or set "
+            "JEVONS_HOME to another directory"
+        ) from None
+    # No progress bar: DuckDB would draw one on the terminal during a long write.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+@contextlib.contextmanager
+def using_store(store: Store | None) -> Iterator[Store]:
+    """The caller's store, or the default one opened (and closed) for this call only."""
+    if store is not None:
+        yield store
+        return
+    db = open_store()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def store_digest(path: Path, *, with_timestamps: bool = True) -> str:
+    """A hash of every row of every table of the store at ``path``.
+
+    Two stores with equal digests hold the same data: how tests prove a failed ingest changed
+    nothing, and how an interrupted then resumed bulk ingest is shown equal to a clean run
+    (``with_timestamps=False`` leaves out the ingest times, the only thing such runs differ in).
+    """
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        h = hashlib.sha256()
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
+        for table in tables:
+            query = f"SELECT * FROM {table}"
+            if table == "ingests" and not with_timestamps:
+                query = "SELECT * EXCLUDE (ingested_at) FROM ingests"
+            h.update(table.encode())
+            for row in sorted(repr(r) for r in con.execute(query).fetchall()):
+                h.update(row.encode())
+        return h.hexdigest()
+    finally:
+        con.close()
+
+
+def _holds_user_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """True unless the store provably holds only shipped data (no ingest, no import)."""
+    try:
+        ingests = con.execute("SELECT count(*) FROM ingests").fetchone()
+        facts = con.execute("SELECT count(*) FROM facts").fetchone()
+        imported = con.execute(
+            "SELECT count(*) FROM usage_points WHERE origin <> 'shipped'"
+        ).fetchone()
+    except duckdb.Error:
+        return True
+    return any(row is None or row[0] for row in (ingests, facts, imported))
+
+
+def _check_integrity(store: Store) -> None:
+    """Read every table once (DuckDB checks each block's checksum as it reads it).
+
+    Raises the database error of a damaged store; the caller decides whether the store can be
+    rebuilt (shipped data only) or must be reported (it holds a user's ingests).
+    """
+    for table in ("meta", "companies", "shipped_capex", "guidance", "datasets"):
+        store.con.execute(f"SELECT * FROM {table}").fetchall()
+
+
+def _rebuild_if_shipped_only(store: Store, exc: duckdb.Error, timeout: float) -> None:
+    """A damaged store holding only shipped data is rebuilt; one holding user data reported."""
+    user_data = _holds_user_data(store.con)
+    store.close()
+    if user_data:
+        raise _damaged(store.path, exc)
+    with _build_lock(store.path, timeout):
+        for leftover in (store.path, Path(f"{store.path}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    _ensure_built(store.path, timeout)
+
+
+def open_store(path: Path | None = None) -> Store:
+    """Open the store, building it from the package data on first use.
+
+    When the package data changed since the store was built (a jevons upgrade), the shipped
+    tables are reloaded in one transaction; ingested facts are kept. A store that fails its
+    integrity check is rebuilt when it holds shipped data only, and reported in one line (with
+    how to recover) when it holds data a user ingested: that is never deleted.
+    """
+    target = path or paths.store_path()
+    timeout = lock_timeout()
+    _ensure_built(target, timeout)
+    store = _open_checked(target, timeout)
+    con = store.con
+    try:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        store.close()
+        raise StoreError(
+            f"{target} is not a jevons store (no meta table); move it away or set JEVONS_HOME"
+        ) from None
+    found = int(version[0]) if version and str(version[0]).isdigit() else None
+    if found is None or found > SCHEMA_VERSION:
+        store.close()
+        raise StoreError(
+            f"store {target} has schema version {version[0] if version else '?'}, this jevons "
+            f"reads up to {SCHEMA_VERSION}; upgrade jevons or move the store away"
+        )
+    digest = con.execute("SELECT value FROM meta WHERE key = 'shipped_digest'").fetchone()
+    if found < SCHEMA_VERSION or digest is None or digest[0] != manifest_digest():
+        with store.transaction() as tx:
+            for stmt in DDL:  # idempotent: adds the tables an older store lacks
+                tx.execute(stmt)
+            tx.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
+            _load_shipped(tx)
+    return store
+
+
+def _open_checked(target: Path, timeout: float) -> Store:
+    """Connect and run the integrity check, rebuilding a damaged shipped-only store once."""
+    store = Store(target, _connect(target, timeout))
+    try:
+        _check_integrity(store)
+        return store
+    except duckdb.Error as exc:
+        if not _is_corruption(exc):
+            return store  # not a jevons store: open_store's checks say so in one line
+        _rebuild_if_shipped_only(store, exc, timeout)
+    store = Store(target, _connect(target, timeout))
+    try:
+        _check_integrity(store)
+    except duckdb.Error as exc:
+        store.close()
+        raise _damaged(target, exc) from None
+    return store

@@ -1,6 +1,0 @@
-"""How fast AI use and AI spending grow: dated statements of tokens, users and revenue."""
-
-from jevons.usage.growth import Growth, growth
-from jevons.usage.series import UsageResult, UsageSeries, import_usage, usage
-
-__all__ = ["Growth", "UsageResult", "UsageSeries", "growth", "import_usage", "usage"]
