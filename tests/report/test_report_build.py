@@ -93,7 +93,7 @@ def test_file_written_with_result(built: Built) -> None:
     assert r.sections == SECTION_IDS
     assert r.charts == EXPECTED_CHARTS
     assert r.paths == PATHS and r.seed == 0 and r.basis == "gross"
-    assert 0 < r.seconds < 30
+    assert r.seconds > 0  # speed is measured by benchmarks/bench_commands.py, not here
     assert r.size_bytes == len(built.html.encode("utf-8"))
     data = json.loads(json.dumps(r.to_dict()))
     assert data["charts"] == list(EXPECTED_CHARTS) and data["path"] == str(r.path)
