@@ -473,9 +473,7 @@ def test_interrupted_worker_run_resumed_equals_one_clean_run(tmp_path: Path) -> 
     expected = _clean_digest(tmp_path, archive)
     path = tmp_path / "resumed" / "jevons.duckdb"
     with pytest.raises(KeyboardInterrupt):
-        _bulk_into(
-            path, archive, workers=1, batch=4, progress=_interrupt_from_progress(at=11)
-        )
+        _bulk_into(path, archive, workers=1, batch=4, progress=_interrupt_from_progress(at=11))
     assert _ledger_digest(path) != expected
     resumed = _bulk_into(path, archive, workers=1, batch=4)
     assert resumed.skipped_unchanged == 12 and resumed.ingested == 5

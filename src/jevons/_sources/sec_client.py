@@ -24,7 +24,12 @@ import httpx
 import msgspec
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from jevons._sources.limits import max_input_bytes, read_limited
+from jevons._sources.limits import (
+    check_declared_size,
+    join_limited,
+    max_input_bytes,
+    read_limited,
+)
 from jevons.errors import InputDataError, NetworkError, UnknownCompanyError, UsageError
 from jevons.paths import cache_dir as default_cache_dir
 
@@ -268,7 +273,8 @@ class SecClient:
         self._limiter.acquire()
         self.downloads += 1
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url) as response:
+                return self._response_body(response, cik)
         except httpx.TimeoutException as exc:
             raise _RetryableFailure(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
@@ -281,9 +287,23 @@ class SecClient:
                 f"could not download companyfacts for CIK {cik:010d}: {type(exc).__name__}"
             ) from exc
 
+    def _response_body(self, response: httpx.Response, cik: int) -> bytes:
+        """The body of a successful response, read in chunks up to the input cap; otherwise
+        the failure the status means (retryable or not)."""
         status = response.status_code
         if response.is_success:
-            return response.content
+            origin = f"SEC response for CIK {cik:010d}"
+            limit = max_input_bytes()
+            # Content-Length counts the compressed bytes; the cap applies to the decoded body,
+            # so the header can refuse early but never accept on its own.
+            check_declared_size(
+                None
+                if response.headers.get("Content-Encoding")
+                else response.headers.get("Content-Length"),
+                limit,
+                origin,
+            )
+            return join_limited(response.iter_bytes(), limit, origin)
         if status == 404:
             raise UnknownCompanyError(
                 f"SEC has no companyfacts for CIK {cik:010d} (HTTP 404)",
