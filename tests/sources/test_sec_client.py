@@ -580,7 +580,7 @@ def test_gzip_body_is_capped_on_its_decoded_size(
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"})
 
-    with pytest.raises(InputDataError, match="larger than the 0.01 MB input limit"):
+    with pytest.raises(InputDataError, match=r"larger than the 0\.01 MB input limit"):
         make_client(handler).companyfacts(AMAZON)
     assert not cache_file(tmp_path, AMAZON).exists()
 
