@@ -1310,7 +1310,7 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    from jevons._simulate.distributed import sweep as run_sweep
+    from jevons._simulate.sweep import sweep as run_sweep
 
     _check_format(fmt)
     result = run_sweep(

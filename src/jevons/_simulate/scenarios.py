@@ -36,6 +36,7 @@ import re
 import textwrap
 import tomllib
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -240,6 +241,34 @@ def parse_scenario(
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise InputDataError(f"scenario {source}: {_first_problem(exc)}") from None
+
+
+def with_parameters(
+    scenario: Scenario, values: Mapping[str, object], *, context: str | None = None
+) -> Scenario:
+    """``scenario`` with some parameters set to ``values``, validated as a scenario file is.
+
+    The one way a scenario is changed after loading (the sweep's grid points, the dashboard's
+    sliders), so a value is refused alike wherever it comes from: an unknown name or a value
+    outside its parameter's range raises UsageError with the Scenario model's one-line message,
+    after "scenario NAME:", or after ``context`` with the parameter named bare (``context``
+    "--grid" gives "--grid elasticity = -9 is below its minimum -5").
+    """
+    data = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "start": scenario.start,
+        "horizon": scenario.horizon,
+        "parameters": {**scenario.parameters, **values},
+        "events": scenario.events,
+    }
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problem = _first_problem(exc)
+        if context is None:
+            raise UsageError(f"scenario {scenario.name}: {problem}") from None
+        raise UsageError(f"{context} {problem.removeprefix('parameters.')}") from None
 
 
 def builtin_names() -> list[str]:
