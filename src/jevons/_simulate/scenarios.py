@@ -53,6 +53,7 @@ from pydantic import (
 from jevons._simulate.distributions import FloatArray, ParameterValue, parse_value, sample
 from jevons._simulate.events import Event, compile_event
 from jevons._simulate.parameters import REGISTRY
+from jevons._sources.text_files import read_toml_text, stems
 from jevons.errors import InputDataError, UsageError
 
 #: Where the built-in scenarios live (package data, shipped in the wheel).
@@ -273,7 +274,7 @@ def with_parameters(
 
 def builtin_names() -> list[str]:
     """The names of the shipped scenarios, sorted."""
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+    return stems(BUILTIN_DIR, ".toml")
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
@@ -282,14 +283,7 @@ def builtin_scenarios() -> dict[str, Scenario]:
 
 
 def _load_file(path: Path, label: str) -> Scenario:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputDataError(f"{label}: cannot read the scenario file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputDataError(f"{label}: not UTF-8 text, so not a TOML file") from None
+    text = read_toml_text(path, label, "scenario file")
     return parse_scenario(text, source=label, default_name=path.stem)
 
 
