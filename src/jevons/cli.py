@@ -621,12 +621,8 @@ def price_index(
     mean and median of the trends, all and with duplicates (trends on the same models) counted
     once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
     index the simulator uses."""
-    from jevons._prices.frontier import (
-        frontier_summary,
-        frontier_trends,
-        load_epoch_files,
-        trend_label,
-    )
+    from jevons._prices import load_epoch_files
+    from jevons._prices.frontier import frontier_summary, frontier_trends, trend_label
     from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
     from jevons.errors import InputDataError
 
@@ -1310,7 +1306,7 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    from jevons._simulate.distributed import sweep as run_sweep
+    from jevons._simulate.sweep import sweep as run_sweep
 
     _check_format(fmt)
     result = run_sweep(

@@ -15,19 +15,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jevons._simulate import distributed as dist
+from jevons._simulate import cluster
+from jevons._simulate.cluster import dask_client, local_cluster
 from jevons._simulate.derived import resolve
-from jevons._simulate.distributed import (
-    dask_client,
-    local_cluster,
-    run_stream_distributed,
-    simulate_distributed,
-    sweep,
-)
+from jevons._simulate.distributed import run_stream_distributed, simulate_distributed
 from jevons._simulate.engine import EXACT_LIMIT_BYTES, StreamResult, run_stream
 from jevons._simulate.montecarlo import SimulationResult, simulate
 from jevons._simulate.parameters import OUTPUTS
 from jevons._simulate.scenarios import load_scenario
+from jevons._simulate.sweep import sweep
 from jevons.errors import UsageError
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
@@ -365,7 +361,7 @@ def test_missing_dask_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
 @needs_dask
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "nonsense", "foo://host:1"])
 def test_unreachable_scheduler(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
-    monkeypatch.setattr(dist, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 0.5)
     with pytest.raises(UsageError, match=f"cannot reach the Dask scheduler at {address}"):
         simulate_distributed("baseline", paths=100, scheduler=address)
 

@@ -27,6 +27,7 @@ from jevons._simulate.scenarios import (
     parse_scenario,
     quarter_labels,
     scenario_toml,
+    with_parameters,
 )
 from jevons.errors import InputDataError, UsageError
 
@@ -250,10 +251,10 @@ def test_scenarios_are_frozen() -> None:
 
 def test_the_builtins_are_shipped_as_package_data() -> None:
     assert builtin_names() == BUILTINS
-    root = resources.files("jevons").joinpath("simulate", "builtin")
+    root = resources.files("jevons").joinpath("_simulate", "builtin")
     for name in BUILTINS:
         assert root.joinpath(f"{name}.toml").is_file()
-    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "simulate"
+    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "_simulate"
 
 
 @pytest.mark.parametrize("name", BUILTINS)
@@ -505,3 +506,28 @@ def test_scenario_events_compile_against_its_periods(tmp_path: Path) -> None:
     assert first({"capex_usd": capex}).tolist() == [True, False]
     util = np.array([[0.8, 0.8, 0.9, 0.9], [1.0, 1.0, 0.9, 0.9]])
     assert second({"utilization": util}).tolist() == [True, False]
+
+
+def test_with_parameters_sets_values_and_keeps_the_rest() -> None:
+    base = load_scenario("deepseek-shock")
+    changed = with_parameters(base, {"elasticity": -2.0})
+    assert changed.parameters["elasticity"] == -2.0
+    assert {k: v for k, v in changed.parameters.items() if k != "elasticity"} == {
+        k: v for k, v in base.parameters.items() if k != "elasticity"
+    }
+    assert (changed.name, changed.start, changed.horizon, changed.events) == (
+        base.name,
+        base.start,
+        base.horizon,
+        base.events,
+    )
+
+
+def test_with_parameters_refuses_as_a_scenario_file_does() -> None:
+    base = load_scenario("baseline")
+    with pytest.raises(
+        UsageError, match=r"^scenario baseline: parameters\.elasticity = -9 is below"
+    ):
+        with_parameters(base, {"elasticity": -9.0})
+    with pytest.raises(UsageError, match=r"^--grid elasticty is not a model parameter"):
+        with_parameters(base, {"elasticty": -1.0}, context="--grid")

@@ -21,7 +21,8 @@ from typer.testing import CliRunner  # noqa: E402
 
 from jevons._web import IDS, SLIDERS, start_server  # noqa: E402
 from jevons._web import server as server_mod  # noqa: E402
-from jevons._web.app import FAN_CHARTS, create_app, update_fans  # noqa: E402
+from jevons._web.app import create_app  # noqa: E402
+from jevons._web.callbacks import FAN_CHARTS, update_fans  # noqa: E402
 from jevons._web.server import exposure_warning, harden, is_loopback  # noqa: E402
 from jevons.cli import app as cli_app  # noqa: E402
 

@@ -93,6 +93,7 @@ from jevons._prices.frontier import (
 )
 from jevons._prices.history import STANDARD, PriceHistory, model_version_date, normalise_model
 from jevons._sources.shipped import read_rows
+from jevons._sources.weights_csv import read_weights_csv
 from jevons.errors import InputDataError, UsageError
 
 CONFIDENCE = 0.90
@@ -421,19 +422,7 @@ def load_weights(path: Path) -> dict[str, float]:
     served over the period. A model listed twice is an error, so that a typo cannot silently
     double a weight.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputDataError(f"weights file not found: {path}")
-    try:
-        frame = pd.read_csv(path, dtype={"model": "string"})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"cannot read weights file {path}: {exc}") from exc
-    for column in ("model", "weight"):
-        if column not in frame.columns:
-            raise InputDataError(f"weights file {path} lacks the column '{column}'")
-    return check_weights(
-        dict(zip(frame["model"].astype(str), frame["weight"].tolist(), strict=True)), str(path)
-    )
+    return check_weights(read_weights_csv(path), str(path))
 
 
 def check_weights(weights: Mapping[str, Any], origin: str = "the weights") -> dict[str, float]:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from jevons._simulate.derived import resolve
-from jevons._simulate.engine import FloatArray, run, run_stream
+from jevons._simulate.engine import FloatArray, StreamResult, Value, run, run_stream
 from jevons._simulate.events import Event, Ref, compile_event
 from jevons._simulate.parameters import OUTPUTS
 from jevons._simulate.scenarios import Sampled, Scenario, load_scenario
@@ -400,6 +400,81 @@ class SimulationResult:
         return "\n".join(lines)
 
 
+def check_paths(paths: int) -> int:
+    """``paths`` if it is a whole number from 1 to ``MAX_PATHS``: both engines refuse alike."""
+    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
+        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+    return paths
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario's run up to the engine: its events compiled and its parameters drawn.
+
+    Both engines start from this (the local ``simulate`` and the Dask one in
+    ``jevons._simulate.distributed``), so they draw the same numbers: every draw happens here,
+    in the calling process, and the engines only push the drawn arrays through ``engine.run``.
+    """
+
+    scenario: Scenario
+    paths: int
+    seed: int
+    events: tuple[Event, ...]
+    sampled: Sampled = field(hash=False)  # the draws, before derived parameters are resolved
+    params: dict[str, Value] = field(hash=False)  # the engine's parameters (``derived.resolve``)
+
+
+def prepare(
+    scenario: str | Path | Scenario, paths: int, seed: int, events: Sequence[str] = ()
+) -> Prepared:
+    """Load ``scenario`` if named, compile its events and ``events``, draw ``paths`` paths."""
+    check_paths(paths)
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    compiled = (*sc.compile_events(), *(compile_event(t, sc.periods) for t in events))
+    sampled = sc.sample(paths, seed)
+    params = resolve(sampled, frozenset(sc.parameters))
+    return Prepared(sc, paths, seed, compiled, sampled, params)
+
+
+def assemble(run: Prepared, stream: StreamResult, *, by_company: bool = False) -> SimulationResult:
+    """The result of ``run`` from its engine's stream summary, whichever engine ran it.
+
+    The conditional runs and the limit check are computed here, on the run's first paths
+    (bounded cost), so both engines report them alike.
+    """
+    sc = run.scenario
+    series = {
+        out: {label: [float(v) for v in stream.values[out][i]] for i, label in enumerate(LABELS)}
+        for out in OUTPUTS
+    }
+    limits = check_limits(run.params, sc, run.paths)
+    conditional = conditional_on_elasticity(run.sampled, sc, run.events, run.paths)
+    split = split_shares = None
+    if by_company:
+        shares = capex_shares(sc.start)
+        split = {
+            t: {label: [share * v for v in series["capex_usd"][label]] for label in LABELS}
+            for t, share in shares.shares.items()
+        }
+        split_shares = shares.to_dict()
+    return SimulationResult(
+        scenario=sc.name,
+        seed=run.seed,
+        paths=run.paths,
+        periods=tuple(sc.periods),
+        series=series,
+        mean={out: [float(v) for v in stream.mean[out]] for out in OUTPUTS},
+        events={e.text: float(p) for e, p in zip(run.events, stream.events, strict=True)},
+        varied=tuple(sorted(n for n, v in run.sampled.items() if not isinstance(v, float))),
+        method=dict(stream.method),
+        relative_error={k: float(v) for k, v in stream.relative_error.items()},
+        by_company=split,
+        shares=split_shares,
+        conditional=conditional,
+        limits=limits,
+    )
+
+
 def simulate(
     scenario: str | Path | Scenario,
     *,
@@ -416,45 +491,16 @@ def simulate(
     result also holds the run conditional on the elasticity and the limits on capex that bind
     (see the module docstring).
     """
-    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    compiled = [*sc.compile_events(), *(compile_event(t, sc.periods) for t in events)]
-    sampled = sc.sample(paths, seed)
-    params = resolve(sampled, frozenset(sc.parameters))
+    run = prepare(scenario, paths, seed, events)
     stream = run_stream(
-        params, sc.horizon, paths=paths, quantiles=QUANTILES, events=compiled, progress=progress
-    )
-    series = {
-        out: {label: [float(v) for v in stream.values[out][i]] for i, label in enumerate(LABELS)}
-        for out in OUTPUTS
-    }
-    limits = check_limits(params, sc, paths)
-    conditional = conditional_on_elasticity(sampled, sc, compiled, paths)
-    split = split_shares = None
-    if by_company:
-        shares = capex_shares(sc.start)
-        split = {
-            t: {label: [share * v for v in series["capex_usd"][label]] for label in LABELS}
-            for t, share in shares.shares.items()
-        }
-        split_shares = shares.to_dict()
-    return SimulationResult(
-        scenario=sc.name,
-        seed=seed,
+        run.params,
+        run.scenario.horizon,
         paths=paths,
-        periods=tuple(sc.periods),
-        series=series,
-        mean={out: [float(v) for v in stream.mean[out]] for out in OUTPUTS},
-        events={e.text: float(p) for e, p in zip(compiled, stream.events, strict=True)},
-        varied=tuple(sorted(n for n, v in sampled.items() if not isinstance(v, float))),
-        method=dict(stream.method),
-        relative_error={k: float(v) for k, v in stream.relative_error.items()},
-        by_company=split,
-        shares=split_shares,
-        conditional=conditional,
-        limits=limits,
+        quantiles=QUANTILES,
+        events=run.events,
+        progress=progress,
     )
+    return assemble(run, stream, by_company=by_company)
 
 
 def scenario_parameters(scenario: str | Path | Scenario) -> Mapping[str, object]:

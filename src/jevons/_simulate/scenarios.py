@@ -36,6 +36,7 @@ import re
 import textwrap
 import tomllib
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -52,6 +53,7 @@ from pydantic import (
 from jevons._simulate.distributions import FloatArray, ParameterValue, parse_value, sample
 from jevons._simulate.events import Event, compile_event
 from jevons._simulate.parameters import REGISTRY
+from jevons._sources.text_files import read_toml_text, stems
 from jevons.errors import InputDataError, UsageError
 
 #: Where the built-in scenarios live (package data, shipped in the wheel).
@@ -242,9 +244,37 @@ def parse_scenario(
         raise InputDataError(f"scenario {source}: {_first_problem(exc)}") from None
 
 
+def with_parameters(
+    scenario: Scenario, values: Mapping[str, object], *, context: str | None = None
+) -> Scenario:
+    """``scenario`` with some parameters set to ``values``, validated as a scenario file is.
+
+    The one way a scenario is changed after loading (the sweep's grid points, the dashboard's
+    sliders), so a value is refused alike wherever it comes from: an unknown name or a value
+    outside its parameter's range raises UsageError with the Scenario model's one-line message,
+    after "scenario NAME:", or after ``context`` with the parameter named bare (``context``
+    "--grid" gives "--grid elasticity = -9 is below its minimum -5").
+    """
+    data = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "start": scenario.start,
+        "horizon": scenario.horizon,
+        "parameters": {**scenario.parameters, **values},
+        "events": scenario.events,
+    }
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problem = _first_problem(exc)
+        if context is None:
+            raise UsageError(f"scenario {scenario.name}: {problem}") from None
+        raise UsageError(f"{context} {problem.removeprefix('parameters.')}") from None
+
+
 def builtin_names() -> list[str]:
     """The names of the shipped scenarios, sorted."""
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+    return stems(BUILTIN_DIR, ".toml")
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
@@ -253,14 +283,7 @@ def builtin_scenarios() -> dict[str, Scenario]:
 
 
 def _load_file(path: Path, label: str) -> Scenario:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputDataError(f"{label}: cannot read the scenario file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputDataError(f"{label}: not UTF-8 text, so not a TOML file") from None
+    text = read_toml_text(path, label, "scenario file")
     return parse_scenario(text, source=label, default_name=path.stem)
 
 

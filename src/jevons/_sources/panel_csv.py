@@ -15,10 +15,8 @@ are YYYY, YYYY-MM or YYYY-MM-DD (a year or month means its first day), as in
 in logs. A (date, model[, provider]) key may appear once. Other columns are kept as text.
 
 Checks are strict and every error is one line naming the file, the line (the header is line 1,
-blank lines count, so an editor's line number matches) and the problem. This module is in the
-``sources`` layer, below ``jevons._demand``, so it carries its own compact date and number parsers
-rather than importing the private ones of ``jevons._demand.elasticity``; they accept the same
-formats.
+blank lines count, so an editor's line number matches) and the problem. It carries its own compact
+date and number parsers, which accept the same formats as ``jevons._sources.elasticity_csv``.
 """
 
 from __future__ import annotations
