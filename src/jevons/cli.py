@@ -1009,6 +1009,8 @@ def verdict(
     )
     for line in answer["reasoning"]:
         out.print(f"- {line}", markup=False, highlight=False)
+    for line in answer.get("investment", {}).get("sentences", []):
+        out.print(f"- Investment: {line}", markup=False)
     out.print()
     out.print(
         _verdict_table(
