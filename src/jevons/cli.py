@@ -1516,7 +1516,7 @@ def booms(
     from jevons._analogs.booms import booms as booms_analysis
 
     _check_format(fmt)
-    result = booms_analysis(company or ["all"], basis=basis)
+    result = booms_analysis(company or None, basis=basis)
     if fmt == "json":
         _emit_records(result.to_dict(), fmt)
         return

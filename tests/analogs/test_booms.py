@@ -18,6 +18,7 @@ from jevons._analogs.booms import (
     ai_position,
     analyse_boom,
     booms,
+    followed_companies,
 )
 from jevons._sources.booms import BoomRow, boom_rows, parse_period, parse_value, us_gdp_annual
 from jevons.cli import app
@@ -185,11 +186,16 @@ def test_ai_share_uses_the_ledger_total_of_the_latest_complete_year() -> None:
 
 
 def test_ai_without_a_complete_total_says_so() -> None:
-    ai = ai_position(("all",), basis="gross", today=date(2024, 3, 1))
+    ai = ai_position(basis="gross", today=date(2024, 3, 1))  # the followed companies
     # every company of the ledger has a 2023 gross value only when ORCL does; it does not
     assert ai.year is None and ai.share_of_gdp is None
     assert any("total omitted" in n for n in ai.notes)
     assert "no complete calendar year" in ai.summary()
+
+
+def test_ai_defaults_to_the_companies_jevons_follows() -> None:
+    assert followed_companies() == ("AMZN", "GOOGL", "META", "MSFT", "ORCL")
+    assert ai_position(today=date(2025, 6, 30)).companies == followed_companies()
 
 
 def test_cli_booms_json_is_a_list_with_the_contract_keys() -> None:

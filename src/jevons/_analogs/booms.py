@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ import pandas as pd
 
 from jevons._capex.bases import BASIS_DEFINITIONS
 from jevons._capex.ledger import capex
+from jevons._ledger.store import using_store
 from jevons._sources.booms import (
     BoomRow,
     Comparison,
@@ -450,7 +451,7 @@ class AIPosition:
         return {
             "name": self.name,
             "key": "ai",
-            "period": "2023-",
+            "period": f"latest complete year {self.year}" if self.year is not None else "",
             "geo": "US companies (world-wide capex)",
             "peak_year": None,
             "trough_year": None,
@@ -502,7 +503,6 @@ class BoomsResult:
 
     booms: tuple[Boom, ...]
     ai: AIPosition
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     def find(self, key: str) -> Boom:
         for b in self.booms:
@@ -857,18 +857,28 @@ def analyse_boom(spec: BoomSpec, rows: Sequence[BoomRow] | None = None) -> Boom:
 # --- AI -------------------------------------------------------------------------------------
 
 
+def followed_companies() -> tuple[str, ...]:
+    """The companies jevons follows: those its package data ship (AMZN, GOOGL, META, MSFT,
+    ORCL), whatever else has been ingested. A bulk store holds thousands of filers, whose
+    total would never be complete and would take minutes to derive."""
+    with using_store(None) as db:
+        return tuple(c.ticker or f"CIK{c.cik}" for c in db.companies() if "shipped" in c.source)
+
+
 def ai_position(
-    companies: Sequence[str] = ("all",), *, basis: str = "gross", today: date | None = None
+    companies: Sequence[str] | None = None, *, basis: str = "gross", today: date | None = None
 ) -> AIPosition:
     """The ledger's capex total over US GDP for the latest complete calendar year.
 
-    The total is the ledger's own (``jevons capex --total --freq year``): the companies summed
-    per calendar year only where every one has a value. "Complete" means the calendar year
+    ``companies`` defaults to :func:`followed_companies`. The total is the ledger's own
+    (``jevons capex --total --freq year``): the companies summed per calendar year only where
+    every one has a value. "Complete" means the calendar year
     ended before ``today``; a later complete year whose total the ledger omits is named in the
     notes with the ledger's reason.
     """
     today = today or date.today()
-    result = capex(list(companies), basis=basis, freq="year", total=True)
+    chosen_companies = list(companies) if companies else list(followed_companies())
+    result = capex(chosen_companies, basis=basis, freq="year", total=True)
     gdp = us_gdp_annual()
     done = [
         r
@@ -925,7 +935,7 @@ def ai_position(
 
 
 def booms(
-    companies: Sequence[str] = ("all",), *, basis: str = "gross", today: date | None = None
+    companies: Sequence[str] | None = None, *, basis: str = "gross", today: date | None = None
 ) -> BoomsResult:
     """Every past boom the shipped tables describe, and AI's position beside them."""
     return BoomsResult(
