@@ -806,7 +806,7 @@ def analyse_boom(spec: BoomSpec, rows: Sequence[BoomRow] | None = None) -> Boom:
         evidence += _evidence("price_decline_per_year", price_rows)
         if spec.price_bound_series:
             bound = [r for r in pool if r.series == spec.price_bound_series]
-            context += [_context("price (bound, not in the range)", r) for r in bound]
+            context += [_context("price points not in the range (see unit)", r) for r in bound]
 
     capacity: Number = None
     capacity_unit = ""
