@@ -925,8 +925,8 @@ def booms_section(ctx: Context) -> Section:
             Markup(
                 "<strong>Usage and investment are two questions.</strong> The verdict above "
                 "asks whether use and spending on AI services grow as prices fall. Whether the "
-                "capex built for that use can be sustained is another question, and history "
-                "answers it differently: {telecom} {ai}"
+                "capex built for that use can be sustained is another question, and the telecom "
+                "boom shows the two can part: {telecom} {ai}"
             ).format(telecom=part.telecom_sentence(), ai=part.ai_sentence())
         ),
         ctx.chart(
