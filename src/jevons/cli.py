@@ -1005,6 +1005,8 @@ def verdict(
     )
     for line in answer["reasoning"]:
         out.print(f"- {line}", markup=False, highlight=False)
+    for line in answer.get("investment", {}).get("sentences", []):
+        out.print(f"- Investment: {line}", markup=False)
     out.print()
     out.print(
         _verdict_table(
@@ -1488,6 +1490,71 @@ def serve(
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
     serve_dashboard(host, port, debug=debug)
+
+
+@app.command()
+@handle_errors
+def booms(
+    company: CompanyOpt = None,
+    basis: Annotated[
+        str, typer.Option(help="Ledger basis of AI capex: gross, net, with_leases or headline.")
+    ] = "gross",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Past investment booms in things that got cheaper, and AI capex on the same scales.
+
+    UK railways (1840s), US railroads, US electrification, US IT (1995-2002) and US telecom
+    (1996-2003): peak year, fall from peak to trough, price decline and usage growth per year,
+    share of GDP at the peak, capacity use, each with its sources (docs/booms.md). AI: the
+    ledger's capex total over US GDP for the latest complete calendar year, beside the dated
+    published comparisons. Ranges are [low, high]; null where the data do not say.
+    """
+    from jevons._analogs.booms import booms as booms_analysis
+
+    _check_format(fmt)
+    result = booms_analysis(company or None, basis=basis)
+    if fmt == "json":
+        _emit_records(result.to_dict(), fmt)
+        return
+    if fmt == "csv":
+        _emit_records(_frame_records(result.to_frame()), fmt)
+        return
+    table = Table(title="Investment booms in things that got cheaper (ranges where sources differ)")
+    for col in ("Boom", "Peak", "Fall to trough", "Price %/yr", "Usage %/yr", "% GDP at peak"):
+        table.add_column(col)
+    table.add_column("Capacity use %")
+
+    def cell(v: Any, sign: str = "") -> str:
+        if isinstance(v, float):
+            return f"{sign}{v:,.0f}" if abs(v) >= 1000 else f"{sign}{v:.4g}"
+        return "—" if v is None else f"{sign}{v}"
+
+    for r in _frame_records(result.to_frame()):
+        fall = r["fall_from_peak_pct"]
+        table.add_row(
+            escape(str(r["name"])),
+            cell(r["peak_year"]),
+            "—" if fall is None else f"{fall:+.0f}% in {r['years_to_trough']} yr",
+            cell(r["price_decline_per_year"], "-"),
+            cell(r["usage_growth_per_year"], "+"),
+            cell(r["peak_share_of_gdp"]),
+            cell(r["capacity_use_at_peak"]),
+        )
+    out.print(table)
+    for b in result.booms:
+        if b.investment_level is not None:
+            level = cell(b.investment_level)
+            out.print(f"- {b.name}: at the peak {level} ({b.investment_unit})", markup=False)
+        for note in b.scope_notes:
+            out.print(f"- {b.name}: {note}", markup=False, highlight=False)
+    out.print(result.ai.summary(), markup=False, highlight=False)
+    for note in result.ai.notes:
+        out.print(f"- {note}", markup=False, highlight=False)
+    out.print(
+        "Sources, evidence kinds and every rule: --format json, and docs/booms.md.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def main() -> None:

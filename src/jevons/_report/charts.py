@@ -898,3 +898,117 @@ def _actual_total(fig: Any, history: Sequence[tuple[str, float]]) -> None:
             hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
         )
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Past booms (appended; takes the booms result, ``jevons._analogs.booms.BoomsResult``)
+
+CHART_BOOMS: Final = "chart-booms"
+AI_MARKER_NAME: Final = "AI: latest complete year, peak unknown"
+
+
+def booms_chart(result: Any) -> Any:
+    """Left: each boom's investment indexed to its peak (= 100) against years from the peak,
+    for the booms with an annual series and a single peak year. Right: the share of GDP at the
+    peak, a bar from low to high where sources disagree. AI is marked on both at its latest
+    complete year, which is not a peak: its x position is "years before its latest year"."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.6, 0.4],
+        horizontal_spacing=0.22,
+        subplot_titles=(
+            "Investment, indexed to its peak = 100",
+            "Share of GDP at the peak (%)",
+        ),
+    )
+    palette = ("#2E86C1", "#C0392B", "#7D3C98", "#1E8449", "#B9770E", "#5D6D7E")
+    for i, boom in enumerate(result.booms):
+        points = boom.indexed_to_peak()
+        if len(points) < 2:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=f"{boom.name} ({boom.investment_unit})",
+                x=[x for x, _ in points],
+                y=[y for _, y in points],
+                mode="lines+markers",
+                line={"color": palette[i % len(palette)]},
+                customdata=[boom.peak_year + x for x, _ in points],
+                hovertemplate=(
+                    f"{boom.name} %{{customdata}}: %{{y:.0f}} (peak {boom.peak_year} = 100)"
+                    "<extra></extra>"
+                ),
+            ),
+            row=1,
+            col=1,
+        )
+    ai = result.ai
+    ai_points = ai.indexed_to_latest()
+    if ai_points:
+        fig.add_trace(
+            go.Scatter(
+                name=AI_MARKER_NAME,
+                x=[x for x, _ in ai_points],
+                y=[y for _, y in ai_points],
+                mode="lines+markers+text" if len(ai_points) == 1 else "lines+markers",
+                text=[f"AI {ai.year}: latest, peak unknown"] if len(ai_points) == 1 else None,
+                textposition="top center",
+                marker={"color": "#000000", "size": 11, "symbol": "star"},
+                line={"color": "#000000", "dash": "dot"},
+                customdata=[ai.year + x for x, _ in ai_points],
+                hovertemplate=(
+                    "AI %{customdata}: %{y:.0f} (latest complete year = 100; not a peak)"
+                    "<extra></extra>"
+                ),
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_hline(y=100, line={"color": "#999999", "dash": "dash", "width": 1}, row=1, col=1)
+    fig.update_xaxes(title_text="Years from the peak (AI: from its latest year)", row=1, col=1)
+    fig.update_yaxes(title_text="Peak = 100", rangemode="tozero", row=1, col=1)
+
+    for boom in result.booms:
+        share = boom.peak_share_of_gdp
+        if share is None:
+            continue
+        ends = list(share) if isinstance(share, tuple) else [share]
+        fig.add_trace(
+            go.Scatter(
+                name=boom.name,
+                y=[boom.name] * len(ends),
+                x=ends,
+                mode="lines+markers",
+                line={"color": "#7F8C8D", "width": 6},
+                marker={"color": "#566573", "size": 9},
+                hovertemplate=(
+                    f"{boom.name}: {' to '.join(f'{v:.2f}' for v in ends)}% "
+                    f"({boom.share_basis})<extra></extra>"
+                ),
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    if ai.share_of_gdp is not None:
+        fig.add_trace(
+            go.Scatter(
+                name=f"AI {ai.year} (latest, peak unknown)",
+                y=[f"AI {ai.year} (latest, peak unknown)"],
+                x=[ai.share_of_gdp],
+                mode="markers",
+                marker={"color": "#000000", "size": 12, "symbol": "star"},
+                hovertemplate=(
+                    f"AI {ai.year}: %{{x:.2f}}% of US GDP ({', '.join(ai.companies)}, "
+                    f"{ai.basis} basis; not a peak)<extra></extra>"
+                ),
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(title_text="% of GDP (or national income)", rangemode="tozero", row=1, col=2)
+    _layout(fig, height=520)
+    fig.update_layout(margin={"t": 90}, legend={"y": -0.25, "yanchor": "top"})
+    return fig
