@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jevons.errors import UsageError
+from jevons.quarters import Quarter
 
 DAYS_PER_QUARTER = 365.25 / 4
 
@@ -72,10 +73,6 @@ def is_calendar_year_end(end: date) -> bool:
     return (end.month == 12 and end.day >= 25) or (end.month == 1 and end.day <= 7)
 
 
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
-
-
 @dataclass(frozen=True)
 class PeriodBound:
     """A --from/--to value: a period label (year, optional quarter) or a date.
@@ -114,13 +111,13 @@ def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
     quarter: int | None = None
     if len(labelled) == 4 and labelled.isdigit():
         year = int(labelled)
-    elif (
-        len(labelled) == 6
-        and labelled[4] == "Q"
-        and labelled[:4].isdigit()
-        and labelled[5] in "1234"
-    ):
-        year, quarter = int(labelled[:4]), int(labelled[5])
+    else:
+        try:
+            parsed = Quarter.parse(labelled)
+        except UsageError:
+            pass
+        else:
+            year, quarter = parsed.year, parsed.number
     if year is not None:
         if raw.startswith("FY") and not fiscal:
             raise UsageError(

@@ -53,11 +53,9 @@ from jevons._forecast.data import (
     Plan,
     Series,
     plan_quarters,
-    quarter_end,
-    quarter_index,
-    quarter_label,
 )
 from jevons.errors import InputDataError
+from jevons.quarters import quarter_end, quarter_index, quarter_label
 
 FIRST_FISCAL_YEAR: Final = 2015
 MIN_PLANS: Final = 2
