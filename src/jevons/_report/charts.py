@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots  # type: ignore[import-untyped]
 from jevons._analogs.analysis import AnalogsResult
 from jevons._analogs.published import PublishedEstimate
 from jevons._capex.coverage import quarter_coverage
-from jevons._capex.guidance import GuidanceRow
+from jevons._capex.guidance import GuidanceRow, money_range
 from jevons._capex.ledger import TOTAL, CapexRecord
 from jevons._demand.verdict import UNIT_ELASTIC, Verdict
 from jevons._forecast import ForecastResult
@@ -273,18 +273,8 @@ def _plan_markers(fig: Any, plans: Sequence[GuidanceRow], order: Sequence[str]) 
 
 
 def _plan_text(p: GuidanceRow) -> str:
-    guided = range_text(p.low_usd, p.high_usd)
+    guided = money_range(p.low_usd, p.high_usd)
     return f"{p.ticker} {p.announced_on}: {p.period_label} plan {guided}<br>{p.speaker_or_document}"
-
-
-def range_text(low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return "(direction only)"
-    if high is None:
-        return f"over ${(low or 0) / 1e9:,.1f}B"
-    if low is None or low == high:
-        return f"${high / 1e9:,.1f}B"
-    return f"${low / 1e9:,.1f}-{high / 1e9:,.1f}B"
 
 
 def capex_annual(records: Sequence[CapexRecord], *, basis: str) -> Any:

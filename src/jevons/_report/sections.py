@@ -21,7 +21,7 @@ from jevons._analogs.analysis import AnalogResult
 from jevons._analogs.published import PublishedEstimate, published_estimates
 from jevons._capex.bases import BASIS_DEFINITIONS
 from jevons._capex.coverage import quarter_coverage
-from jevons._capex.guidance import guidance
+from jevons._capex.guidance import guidance, money_range
 from jevons._capex.ledger import CapexRecord, capex
 from jevons._demand.verdict import Verdict, fmt_number
 from jevons._forecast import forecast as capex_forecast
@@ -405,7 +405,7 @@ def _guidance_table(ctx: Context, rows: Sequence[Any]) -> Table:
                     p.ticker,
                     p.announced_on.isoformat(),
                     p.period_label,
-                    charts.range_text(p.low_usd, p.high_usd),
+                    money_range(p.low_usd, p.high_usd),
                     money_b(p.guide_point_usd),
                     money_b(p.actual_usd),
                     "-" if p.surprise_usd is None else f"{p.surprise_usd / 1e9:+,.1f}",
