@@ -17,7 +17,7 @@ RANGES: dict[str, tuple[int | None, int | None, str]] = {
     "open_high": (None, 85 * B, "up to $85.0B"),
     "point": (80 * B, 80 * B, "$80.0B"),
     "two_sided": (175 * B, 185 * B, "$175.0-185.0B"),
-    "no_figure": (None, None, "no figure"),
+    "no_figure": (None, None, "direction only"),
 }
 
 

@@ -19,6 +19,7 @@ import pytest
 dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
+from jevons._figures.capex import PARTIAL_COLUMN  # noqa: E402
 from jevons._simulate.montecarlo import simulate  # noqa: E402
 from jevons._simulate.scenarios import load_scenario  # noqa: E402
 from jevons._web import (  # noqa: E402
@@ -48,7 +49,7 @@ from jevons._web.app import (  # noqa: E402
     update_controls,
     update_fans,
 )
-from jevons._web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
+from jevons._web.figures import FAN_SPECS  # noqa: E402
 from jevons.errors import UsageError  # noqa: E402
 from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 

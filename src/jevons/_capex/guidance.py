@@ -86,11 +86,11 @@ def money_range(low_usd: float | None, high_usd: float | None) -> str:
 
     A range stays a range and a bound stays a bound: ``$60.0-65.0B`` (two-sided), ``$80.0B``
     (a point, low equal to high), ``over $30.0B`` (only a lower bound was stated), ``up to
-    $85.0B`` (only an upper bound) and ``no figure`` (a direction without a number). One
+    $85.0B`` (only an upper bound) and ``direction only`` (a plan stated without a number). One
     function, so that the same plan never reads differently in two places.
     """
     if low_usd is None:
-        return "no figure" if high_usd is None else f"up to ${high_usd / 1e9:,.1f}B"
+        return "direction only" if high_usd is None else f"up to ${high_usd / 1e9:,.1f}B"
     if high_usd is None:
         return f"over ${low_usd / 1e9:,.1f}B"
     if low_usd == high_usd:
