@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from jevons.errors import UsageError
 from jevons.quarters import (
     Quarter,
+    fiscal_quarters,
+    fiscal_year_of,
     quarter_end,
     quarter_index,
     quarter_label,
@@ -38,6 +40,7 @@ def test_index_round_trips(index: int) -> None:
 def test_adding_quarters_is_index_arithmetic(q: Quarter, n: int) -> None:
     later = q + n
     assert later - q == n
+    assert later - n == q
     assert (later > q) == (n > 0)
     assert [x.label for x in q.following(n)] == quarter_labels(q.label, n)
 
@@ -73,3 +76,19 @@ def test_a_malformed_label_is_a_one_line_usage_error(bad: str) -> None:
 def test_a_quarter_number_outside_1_to_4_is_refused() -> None:
     with pytest.raises(UsageError, match="not 1-4"):
         Quarter(2025, 5)
+
+
+@given(st.integers(1, 9000), st.integers(1, 12))
+def test_a_fiscal_year_is_four_quarters_that_belong_to_it(year: int, end_month: int) -> None:
+    quarters = Quarter.of_fiscal_year(year, end_month)
+    assert len(quarters) == 4 and quarters[-1] - quarters[0] == 3
+    assert all(q.fiscal_year(end_month) == year for q in quarters)
+    assert (quarters[0] - 1).fiscal_year(end_month) == year - 1
+    assert fiscal_quarters(year, end_month) == tuple(q.label for q in quarters)
+    assert fiscal_year_of(quarters[-1].label, end_month) == year
+
+
+def test_microsoft_and_calendar_fiscal_years() -> None:
+    assert fiscal_quarters(2026, 6) == ("2025Q3", "2025Q4", "2026Q1", "2026Q2")
+    assert fiscal_quarters(2024, 12) == ("2024Q1", "2024Q2", "2024Q3", "2024Q4")
+    assert fiscal_year_of("2025Q3", 6) == 2026

@@ -15,7 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Final, overload
 
 from jevons.errors import UsageError
 
@@ -77,9 +77,16 @@ class Quarter:
     def __add__(self, quarters: int) -> Quarter:
         return Quarter.from_index(self.index + quarters)
 
-    def __sub__(self, other: Quarter) -> int:
-        """How many quarters ``other`` lies before this one."""
-        return self.index - other.index
+    @overload
+    def __sub__(self, other: Quarter) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> Quarter: ...
+    def __sub__(self, other: Quarter | int) -> int | Quarter:
+        """Quarter - Quarter: how many quarters ``other`` lies before this one;
+        Quarter - n: the quarter n quarters earlier."""
+        if isinstance(other, Quarter):
+            return self.index - other.index
+        return Quarter.from_index(self.index - other)
 
     def __str__(self) -> str:
         return self.label
@@ -87,6 +94,19 @@ class Quarter:
     def following(self, n: int) -> list[Quarter]:
         """``n`` consecutive quarters from this one (this one first); empty for n <= 0."""
         return [self + k for k in range(max(0, n))]
+
+    def fiscal_year(self, fy_end_month: int) -> int:
+        """The fiscal year this quarter belongs to, for a fiscal year ending in the month
+        ``fy_end_month`` (1-12): 2025Q3 is in Microsoft's FY2026 (June year end)."""
+        return (self.index - (fy_end_month - 1) // 3 + 3) // 4
+
+    @classmethod
+    def of_fiscal_year(cls, fiscal_year: int, fy_end_month: int) -> list[Quarter]:
+        """The four calendar quarters of a fiscal year, oldest first: Microsoft's FY2026,
+        ending in June 2026, is 2025Q3-2026Q2. A month that does not end a calendar quarter
+        counts in the quarter it falls in."""
+        last = cls.of(date(fiscal_year, fy_end_month, 1))
+        return [last + k for k in range(-3, 1)]
 
 
 # Label-level shorthands: most callers hold labels (CSV cells, table keys), not Quarters.
@@ -110,6 +130,16 @@ def quarter_end(label: str) -> date:
 def quarter_start(label: str) -> date:
     """'2025Q1' -> 2025-01-01."""
     return Quarter.parse(label).start
+
+
+def fiscal_quarters(fiscal_year: int, fy_end_month: int) -> tuple[str, ...]:
+    """The labels of ``Quarter.of_fiscal_year``."""
+    return tuple(q.label for q in Quarter.of_fiscal_year(fiscal_year, fy_end_month))
+
+
+def fiscal_year_of(label: str, fy_end_month: int) -> int:
+    """The fiscal year of a calendar quarter label (``Quarter.fiscal_year``)."""
+    return Quarter.parse(label).fiscal_year(fy_end_month)
 
 
 def quarter_labels(start: str, n: int) -> list[str]:

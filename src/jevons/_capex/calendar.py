@@ -53,8 +53,9 @@ def year_after(start: date) -> date:
     return add_years(start, 1) - timedelta(days=1)
 
 
-def quarter_index(fy_start: date, end: date) -> int:
-    """Which fiscal quarter (1-4) a period ending on ``end`` closes."""
+def fiscal_quarter(fy_start: date, end: date) -> int:
+    """Which fiscal quarter (1-4) a period ending on ``end`` closes (calendar quarters are
+    ``jevons.quarters.Quarter``)."""
     return max(1, min(4, round(((end - fy_start).days + 1) / DAYS_PER_QUARTER)))
 
 
@@ -64,8 +65,8 @@ def calendar_quarter(start: date, end: date) -> tuple[int, int]:
     Oracle's fiscal Q1 (June-August) is reported as calendar Q3; Microsoft's fiscal Q3
     (January-March) as calendar Q1.
     """
-    mid = start + (end - start) / 2
-    return mid.year, (mid.month - 1) // 3 + 1
+    quarter = Quarter.of(start + (end - start) / 2)
+    return quarter.year, quarter.number
 
 
 def is_calendar_year_end(end: date) -> bool:

@@ -22,7 +22,7 @@ from typing import Final
 
 from jevons._capex.guidance import guidance
 from jevons._capex.ledger import capex
-from jevons.quarters import Quarter, quarter_label
+from jevons.quarters import Quarter, fiscal_quarters
 
 COMPANIES: Final = ("AMZN", "GOOGL", "META", "MSFT")
 BASES: Final = ("gross", "net", "with_leases", "headline")
@@ -94,8 +94,7 @@ def plan_quarters(plan: Plan, fy_end_month: int) -> tuple[str, ...]:
     2024Q3-2025Q2), so that fiscal plans are compared with fiscal-year actuals."""
     if plan.kind == "calendar":
         return tuple(q.label for q in Quarter(plan.year, 1).following(4))
-    last = plan.year * 4 + (fy_end_month - 1) // 3
-    return tuple(quarter_label(last - k) for k in range(3, -1, -1))
+    return fiscal_quarters(plan.year, fy_end_month)
 
 
 def collect(companies: tuple[str, ...] = COMPANIES) -> Panel:

@@ -15,7 +15,7 @@ from typing import Final
 
 from jevons._capex.calendar import calendar_quarter
 from jevons._capex.ledger import capex
-from jevons.quarters import quarter_index
+from jevons.quarters import Quarter, quarter_index
 
 HYPERSCALERS: Final = ("AMZN", "GOOGL", "META", "MSFT")
 BASIS: Final = "gross"
@@ -58,7 +58,7 @@ def _annual_vintages(before: str, until: date | None) -> list[tuple[int, float]]
                 q_end = r.period_start + timedelta(days=round((k + 1) * 365.25 / 4) - 1)
                 q_start = r.period_start + timedelta(days=round(k * 365.25 / 4))
                 year, q = calendar_quarter(q_start, q_end)
-                index = year * 4 + q - 1
+                index = Quarter(year, q).index
                 if index < first_q:
                     out.append((index, r.value_usd / 4))
     return out
