@@ -2,11 +2,10 @@
 
 The figures are built from the analyses' own results (a ``SimulationResult``, a ``CapexResult``)
 and nothing else, by the same functions the report draws them with (``jevons._figures``); this
-module gives them the dashboard's layout. Every
-trace says which CSV column it is (``meta["column"]``) and every figure its value unit
-(``layout.meta["unit"]``): the "Download CSV" button exports exactly the numbers on screen, in
-the units on the axis, from the figure the browser holds, with no second computation that could
-disagree with the chart.
+module gives them the dashboard's layout. Every trace says which CSV column it is
+(``meta["column"]``) and every figure its value unit (``layout.meta["unit"]``): the "Download
+CSV" button exports exactly the numbers on screen, in the units on the axis, from the figure
+the browser holds, with no second computation that could disagree with the chart.
 """
 
 from __future__ import annotations
@@ -110,11 +109,8 @@ def fan_figure(
     the scenario the CLI and the report run.
     """
     spec = FAN_SPECS[output]
-    number = (
-        FanNumber(".1%", "", "")
-        if spec.percent
-        else FanNumber(".3g" if spec.log else ",.1f", "", "")
-    )
+    # Hover values in the axis unit, which the axis title states (no $ or B here).
+    number = FanNumber(".1%" if spec.percent else ".3g" if spec.log else ",.1f", "", "")
     traces = fan_traces(
         result.periods,
         result.series[output],
