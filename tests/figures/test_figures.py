@@ -74,6 +74,7 @@ def test_the_report_and_the_dashboard_capex_charts_draw_the_same_bars() -> None:
         assert list(trace.y) == list(theirs[column].y), column
         assert len(trace.x) == len(theirs[column].x)
     assert theirs[TOTAL_COLUMN].name == "total"
+    assert theirs[PARTIAL_COLUMN].name.startswith("incomplete quarter")  # the browser test
     assert ours[TOTAL_COLUMN].name.startswith("Total")
     # the dashboard keeps its own layout: category axis of labels, units for the CSV
     assert dashboard.layout.meta["unit"] == "$B per quarter"

@@ -42,14 +42,16 @@ def capex_traces(
     colour_order: Sequence[str] | None = None,
     axis: Axis = "date",
     total_name: str = TOTAL_NAME,
+    partial_name: str = PARTIAL_NAME,
 ) -> list[Any]:
     """Stacked bars per company (in ``companies`` order, else first appearance) by calendar
     quarter in $B, the ledger's total as a line where every company reported, and the
     incomplete quarters' partial sums (when more than one company is shown).
 
     ``colour_order`` is the order spare colours are handed out in (the dashboard passes every
-    company in the store, so a company keeps its colour whichever are picked). The dashboard
-    lays these traces out itself; ``capex_quarterly`` is the figure with the house layout.
+    company in the store, so a company keeps its colour whichever are picked); ``total_name``
+    and ``partial_name`` are the legend entries. The dashboard lays these traces out itself;
+    ``capex_quarterly`` is the figure with the house layout.
     """
     order = (
         list(companies) if companies is not None else list(dict.fromkeys(r.ticker for r in records))
@@ -110,7 +112,7 @@ def capex_traces(
         traces.append(
             go.Scatter(
                 **quarter_x(incomplete, axis),
-                name=PARTIAL_NAME,
+                name=partial_name,
                 y=[billions(c.partial_usd) for c in parts],
                 mode="markers+text",
                 marker={

@@ -154,6 +154,7 @@ def capex_figure(
         colour_order=tickers_in_store,
         axis="category",
         total_name="total",
+        partial_name="incomplete quarter: partial sum (X of Y companies), not a total",
     )
     columns = [str(t.meta["column"]) for t in traces]
     layout = _base_layout(
