@@ -22,6 +22,7 @@ from rich.table import Table
 from jevons._capex.bases import BASIS_DEFINITIONS
 from jevons._capex.companies import companies as list_companies
 from jevons._capex.guidance import guidance as guidance_register
+from jevons._capex.guidance import money_range
 from jevons._capex.ledger import capex as capex_ledger
 from jevons._ledger.bulk import ingest_bulk
 from jevons._ledger.ingest import ingest_sec, ingest_sec_file
@@ -416,13 +417,7 @@ def guidance(
     for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Stated basis"):
         table.add_column(name, justify="right" if name in ("Guided", "Actual") else "left")
     for r in result.rows:
-        low, high = r.low_usd, r.high_usd
-        if low is None and high is None:
-            guided = "—"
-        elif high is None or low == high:
-            guided = f"{'>' if high is None else ''}{(low or 0) / 1e9:,.1f}"
-        else:
-            guided = f"{(low or 0) / 1e9:,.1f}-{high / 1e9:,.1f}"
+        guided = money_range(r.low_usd, r.high_usd)
         actual = f"{r.actual_usd / 1e9:,.1f}" if r.actual_usd is not None else "—"
         if r.surprise_usd is not None and r.surprise_pct is not None:
             surprise = f"{r.surprise_usd / 1e9:+,.1f} ({r.surprise_pct:+.1f}%)"

@@ -13,11 +13,12 @@ from lookahead import capex_times_ten_after
 from typer.testing import CliRunner
 
 from jevons._forecast import data as forecast_data
-from jevons._forecast.data import COMPANIES, collect, quarter_end, quarter_index
-from jevons._forecast.model import fiscal_quarters, fit, simulate
+from jevons._forecast.data import COMPANIES, collect
+from jevons._forecast.model import fit, simulate
 from jevons._forecast.result import KEYS
 from jevons._forecast.run import forecast, forecast_panel
 from jevons.cli import app
+from jevons.quarters import fiscal_quarters, quarter_end, quarter_index
 
 runner = CliRunner()
 PATHS = 300

@@ -25,11 +25,11 @@ from jevons._simulate.scenarios import (
     load_scenario,
     parameter_rng,
     parse_scenario,
-    quarter_labels,
     scenario_toml,
     with_parameters,
 )
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import quarter_labels
 
 HEADER = 'name = "my"\nstart = "2025Q1"\nhorizon = 12\n'
 BUILTINS = ["baseline", "capex-freeze", "deepseek-shock", "elastic", "inelastic"]

@@ -19,6 +19,7 @@ import pytest
 dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
+from jevons._figures.capex import PARTIAL_COLUMN  # noqa: E402
 from jevons._simulate.montecarlo import simulate  # noqa: E402
 from jevons._simulate.scenarios import load_scenario, with_parameters  # noqa: E402
 from jevons._web import (  # noqa: E402
@@ -47,7 +48,7 @@ from jevons._web.callbacks import (  # noqa: E402
     update_fans,
 )
 from jevons._web.controls import PARAMETER_SLIDERS  # noqa: E402
-from jevons._web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
+from jevons._web.figures import FAN_SPECS  # noqa: E402
 from jevons.errors import UsageError  # noqa: E402
 from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 

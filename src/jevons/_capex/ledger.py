@@ -31,7 +31,6 @@ from jevons._capex.calendar import (
     calendar_quarter,
     is_calendar_year_end,
     parse_period_bound,
-    quarter_label,
 )
 from jevons._capex.derive import Vintage
 from jevons._capex.evidence import SOURCES, Source, edgar_filing_url, gather, index
@@ -44,6 +43,7 @@ from jevons._sources.xbrl_concepts import (
     PROCEEDS_PPE,
 )
 from jevons.errors import UnknownCompanyError, UsageError
+from jevons.quarters import Quarter
 
 Freq = Literal["quarter", "year"]
 Calendar = Literal["calendar", "fiscal"]
@@ -408,7 +408,7 @@ def _record(
         calendar_period = str(cy)
         period = f"FY{fiscal_year}" if calendar == "fiscal" else calendar_period
     else:
-        calendar_period = quarter_label(cy, cq)
+        calendar_period = Quarter(cy, cq).label
         period = f"FY{fiscal_year}{fiscal_period}" if calendar == "fiscal" else calendar_period
     return _make_record(
         company, basis, freq, period, calendar_period, fiscal_year, fiscal_period, start, end, bv
@@ -690,9 +690,13 @@ def _label_key(r: CapexRecord, fiscal: bool) -> tuple[int, int | None] | None:
         period = r.fiscal_period or "FY"
         return r.fiscal_year, None if period == "FY" else int(period[1])
     label = r.calendar_period
-    if len(label) == 6 and label[4] == "Q":
-        return int(label[:4]), int(label[5])
-    return (int(label), None) if label.isdigit() else None
+    if label.isdigit():
+        return int(label), None
+    try:
+        quarter = Quarter.parse(label)
+    except UsageError:
+        return None
+    return quarter.year, quarter.number
 
 
 def _within(

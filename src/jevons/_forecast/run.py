@@ -16,13 +16,11 @@ from jevons._forecast.data import (
     COMPANIES,
     Panel,
     collect,
-    quarter_end,
-    quarter_index,
-    quarter_label,
 )
 from jevons._forecast.model import Fit, basis_ratio, fit, simulate
 from jevons._forecast.result import TOTAL, Band, ForecastResult
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import quarter_end, quarter_index, quarter_label
 
 DEFAULT_PATHS: Final = 4_000
 MAX_HORIZON_QUARTERS: Final = 40

@@ -95,6 +95,7 @@ from jevons._prices.history import STANDARD, PriceHistory, model_version_date, n
 from jevons._sources.shipped import read_rows
 from jevons._sources.weights_csv import read_weights_csv
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import Quarter
 
 CONFIDENCE = 0.90
 DAYS_PER_YEAR = 365.25
@@ -599,8 +600,8 @@ def period_of(day: date, freq: str) -> tuple[str, date]:
     if freq == "half":
         half = 1 if day.month <= 6 else 2
         return f"{day.year}H{half}", date(day.year, 1 + 6 * (half - 1), 1)
-    quarter = (day.month - 1) // 3 + 1
-    return f"{day.year}Q{quarter}", date(day.year, 1 + 3 * (quarter - 1), 1)
+    quarter = Quarter.of(day)
+    return quarter.label, quarter.start
 
 
 def _fit(

@@ -22,9 +22,12 @@ from jevons._analogs.booms import Boom, BoomsResult, booms
 from jevons._analogs.published import PublishedEstimate, published_estimates
 from jevons._capex.bases import BASIS_DEFINITIONS
 from jevons._capex.coverage import quarter_coverage
-from jevons._capex.guidance import guidance
+from jevons._capex.guidance import guidance, money_range
 from jevons._capex.ledger import CapexRecord, capex
 from jevons._demand.verdict import Verdict, fmt_number
+from jevons._figures.capex import capex_quarterly
+from jevons._figures.fan import quantile_fan
+from jevons._figures.guidance import guidance_chart
 from jevons._forecast import forecast as capex_forecast
 from jevons._ledger.sources_info import DatasetsResult, datasets
 from jevons._prices.frontier import frontier_summary, frontier_trends
@@ -407,7 +410,7 @@ def _guidance_table(ctx: Context, rows: Sequence[Any]) -> Table:
                     p.ticker,
                     p.announced_on.isoformat(),
                     p.period_label,
-                    charts.range_text(p.low_usd, p.high_usd),
+                    money_range(p.low_usd, p.high_usd),
                     money_b(p.guide_point_usd),
                     money_b(p.actual_usd),
                     "-" if p.surprise_usd is None else f"{p.surprise_usd / 1e9:+,.1f}",
@@ -501,7 +504,7 @@ def capex_section(ctx: Context) -> Section:
         ctx.chart(
             charts.CHART_CAPEX_QUARTERLY,
             "Capex per company by calendar quarter",
-            charts.capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
+            capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
             ctx.caption(
                 "Stacked bars per company, the total as a line where every company reported; "
                 "faded, hatched bars mark incomplete quarters (a company has not reported, or "
@@ -523,7 +526,7 @@ def capex_section(ctx: Context) -> Section:
         ctx.chart(
             charts.CHART_GUIDANCE,
             "What they said they would spend, and what they spent",
-            charts.guidance_chart(plans),
+            guidance_chart(plans),
             ctx.caption(
                 "Open circles: the guided point (bars: the guided range); diamonds: the actual, "
                 "labelled with the surprise in % of the guided point. Plans with no figure "
@@ -1065,7 +1068,14 @@ def simulation_section(ctx: Context) -> Section:
         ctx.chart(
             ids[name],
             f"Capex fan chart: {name}",
-            charts.fan_chart(run, history, y_max=top),
+            quantile_fan(
+                run.periods,
+                run.series["capex_usd"],
+                history=history,
+                y_title="Capex, 4 hyperscalers, gross ($B/quarter)",
+                y_max=top,
+                deepseek=True,
+            ),
             ctx.caption(
                 f"Scenario {name}: {run.paths:,} paths, seed {run.seed}; bands p05-p95 and "
                 "p25-p75, median line; crosses are the actual totals. Same y axis as the other "

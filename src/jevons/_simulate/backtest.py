@@ -19,9 +19,10 @@ from jevons._capex.guidance import guidance
 from jevons._simulate.calibrate import Calibration, calibrate, forecast_start
 from jevons._simulate.derived import resolve
 from jevons._simulate.engine import run, run_stream
-from jevons._simulate.history import HYPERSCALERS, quarter_index, quarter_label, total_capex
+from jevons._simulate.history import HYPERSCALERS, total_capex
 from jevons._simulate.scenarios import load_scenario
 from jevons.errors import InputDataError
+from jevons.quarters import quarter_index, quarter_label
 
 HORIZON: Final = 4
 #: The scenario whose distributions give the forecast its uncertainty.

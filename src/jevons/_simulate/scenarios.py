@@ -55,11 +55,11 @@ from jevons._simulate.events import Event, compile_event
 from jevons._simulate.parameters import REGISTRY
 from jevons._sources.text_files import read_toml_text, stems
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import Quarter, quarter_labels
 
 #: Where the built-in scenarios live (package data, shipped in the wheel).
 BUILTIN_DIR: Final = Path(__file__).parent / "builtin"
 MAX_HORIZON: Final = 200
-_QUARTER: Final = re.compile(r"(\d{4})[Qq]([1-4])")
 _TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _TOML_END: Final = re.compile(r"\s*\(at end of document\)$")
 
@@ -101,9 +101,10 @@ class Scenario(BaseModel):
     @field_validator("start")
     @classmethod
     def _start(cls, value: str) -> str:
-        if not _QUARTER.fullmatch(value):
-            raise ValueError(f"start = {value!r} is not a quarter label like 2025Q1")
-        return value.upper()
+        try:
+            return Quarter.parse(value).label
+        except UsageError:
+            raise ValueError(f"start = {value!r} is not a quarter label like 2025Q1") from None
 
     @field_validator("horizon")
     @classmethod
@@ -187,16 +188,6 @@ def parameter_rng(seed: int, name: str) -> np.random.Generator:
     """The Generator parameter ``name`` is drawn from under ``seed``: its own stream."""
     key = zlib.crc32(name.encode("utf-8"))
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-
-def quarter_labels(start: str, n: int) -> list[str]:
-    """``n`` consecutive quarter labels from ``start``: quarter_labels("2025Q4", 2) is
-    ["2025Q4", "2026Q1"]."""
-    m = _QUARTER.fullmatch(start)
-    if m is None:
-        raise UsageError(f"'{start}' is not a quarter label like 2025Q1")
-    first = int(m[1]) * 4 + int(m[2]) - 1
-    return [f"{q // 4}Q{q % 4 + 1}" for q in range(first, first + n)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,11 +20,9 @@ say how much the output moves over the values the data have supported, not how l
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,6 +39,7 @@ from jevons._simulate.engine import run
 from jevons._simulate.events import ALIASES, Ref, compile_event
 from jevons._simulate.scenarios import Scenario, load_scenario, parameter_rng
 from jevons.errors import UsageError
+from jevons.quarters import quarter_end, quarter_index, quarter_label
 
 QUANTILE_DRAWS: Final = 200_000
 MAX_ROWS: Final = 2_000_000
@@ -84,16 +83,11 @@ class CalibratedRange:
         }
 
 
-def _quarter_end(label: str) -> date:
-    year, q = int(label[:4]), int(label[-1])
-    return date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
-
-
 @functools.cache
 def calibrated_ranges() -> dict[str, CalibratedRange]:
     """Each calibrated parameter's range over the refits at every quarter end from REFIT_FROM to
     the last quarter of the ledger (cached: the refits take a few seconds)."""
-    from jevons._simulate.history import quarter_index, quarter_label, total_capex
+    from jevons._simulate.history import total_capex
 
     last = total_capex()[-1].label
     cutoffs = tuple(
@@ -101,7 +95,7 @@ def calibrated_ranges() -> dict[str, CalibratedRange]:
     )
     fits: dict[str, list[float]] = {name: [] for name in CALIBRATED}
     for cutoff in cutoffs:
-        cal = calibrate(until=_quarter_end(cutoff))
+        cal = calibrate(until=quarter_end(cutoff))
         for name in CALIBRATED:
             if name == "demand_ratio0":
                 fits[name].append(state_at(cal, cal.quarters[-1])[0])

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jevons._sources.cells import cell_number
 from jevons.errors import InputDataError
 
 DATE_COLUMN = "date"
@@ -42,7 +43,6 @@ QUANTITY_COLUMN = "quantity"
 PANEL_COLUMNS = (DATE_COLUMN, MODEL_COLUMN, PRICE_COLUMN, QUANTITY_COLUMN)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 Where = Callable[[int], str]
 
@@ -191,25 +191,14 @@ def _text(value: object, column: str, source: str, where: Where, i: int) -> str:
 
 
 def _positive(value: object, column: str, source: str, where: Where, i: int) -> float:
-    number: float | None = None
-    if isinstance(value, (bool, np.bool_)):
-        number = None
-    elif isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if _GROUPED.match(text):
-            text = text.replace(",", "")
-        if text == "":
-            raise InputDataError(f"{source} has a missing '{column}' on {where(i)}")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-    if number is None:
+    try:
+        number = cell_number(value)
+    except ValueError:
         raise InputDataError(
             f"{source} has a non-numeric '{column}' {str(value).strip()!r} on {where(i)}"
-        )
+        ) from None
+    if number is None:
+        raise InputDataError(f"{source} has a missing '{column}' on {where(i)}")
     if not math.isfinite(number):
         raise InputDataError(f"{source} has a missing or infinite '{column}' on {where(i)}")
     if number <= 0:
