@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from jevons._sources.cells import cell_number
 from jevons.errors import InputDataError
 
 DATE_COLUMN = "date"
@@ -141,27 +142,13 @@ def _parse_date(value: object) -> pd.Timestamp | None:
 
 
 def _to_float(value: object) -> float | None:
-    """The number in a cell, NaN for an empty cell, None for anything else."""
-    if isinstance(value, (bool, np.bool_)):
+    """The number in a cell (``cell_number``'s reading), NaN for an empty cell, None for text
+    that is not a number."""
+    try:
+        number = cell_number(value)
+    except ValueError:
         return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if value is None or value is pd.NA:
-        return math.nan
-    if isinstance(value, str):
-        text = value.strip().replace(",", "") if _is_grouped(value) else value.strip()
-        if text == "":
-            return math.nan
-        try:
-            return float(text)
-        except ValueError:
-            return None
-    return None
-
-
-def _is_grouped(text: str) -> bool:
-    # "1,234,567" is a number written with thousands separators; "1,2" is not.
-    return re.fullmatch(r"\s*-?\d{1,3}(,\d{3})+(\.\d*)?\s*", text) is not None
+    return math.nan if number is None else number
 
 
 def numbers(
