@@ -343,11 +343,13 @@ class SimulationResult:
 
     @property
     def scope(self) -> str:
-        return TELECOM_SCOPE if self.telecom is not None else SCOPE
+        """What the aggregates cover: the AI market's, or the telecom test's (by name, so that a
+        run without the test attached, such as the distributed engine's, says so too)."""
+        return TELECOM_SCOPE if self.scenario == TELECOM_SCENARIO else SCOPE
 
     @property
     def output_labels(self) -> dict[str, str]:
-        return dict(TELECOM_LABELS if self.telecom is not None else OUTPUT_LABELS)
+        return dict(TELECOM_LABELS if self.scenario == TELECOM_SCENARIO else OUTPUT_LABELS)
 
     @property
     def caveats(self) -> tuple[str, ...]:

@@ -490,6 +490,11 @@ class TelecomTest:
         speed = self.variants[0].calibration.fitted.get("expectation_speed", 1.0)
         growing = all(g > 0 for g in self.traffic_growth.values())
         met = main["peak_in_window"] and main["collapse_of_a_third"]
+        belief = (
+            "investors kept expecting the revenue growth of 1994-1996"
+            if speed < 0.01
+            else f"expectations close {speed:.0%} of their gap to the observed growth a quarter"
+        )
         traffic = "while traffic kept growing" if growing else "though traffic did not grow"
         text = (
             f"Observed: the large carriers' capex peaked in {main['observed_peak_year']} and fell "
@@ -500,8 +505,8 @@ class TelecomTest:
             f"{naive['simulated_median_peak_year']} and falls "
             f"{-naive['simulated_median_fall_within_3_years']:.0%} within three years "
             f"(out-of-sample RMSE of log capex {naive['rmse_log_median']['out_of_sample']:.2f}). "
-            f"With adaptive expectations (speed {speed:.3g} a quarter, fitted on 1997-1999: "
-            f"investors kept expecting the growth of 1994-1996), the median peaks in "
+            f"With adaptive expectations (expectation_speed {speed:.3g}, fitted on 1997-1999: "
+            f"{belief}), the median peaks in "
             f"{main['simulated_median_peak_year']} and falls "
             f"{-main['simulated_median_fall_within_3_years']:.0%} within three years (RMSE "
             f"{main['rmse_log_median']['out_of_sample']:.2f}; "
