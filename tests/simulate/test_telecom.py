@@ -109,7 +109,11 @@ def test_the_json_follows_the_simulate_contract_and_carries_the_test(
     assert score["observed_fall_within_3_years"] == pytest.approx(40.71 / 76.99 - 1)
     snapshots = run["industry_snapshots"]
     assert isinstance(snapshots, dict) and snapshots["points"]
-    assert all("FORECAST" not in p["note"] for p in snapshots["points"])
+    points = snapshots["points"]
+    assert all("forecast" not in p["note"].lower() for p in points)
+    assert {"2000", "2001", "2003"} <= {p["year"] for p in points}
+    rhk = [p for p in points if p["series"] == "capex_wireline_service_providers_RHK"]
+    assert [p["large_carriers_same_year_usd_billion"] for p in rhk] == [75.66, 76.99]
 
 
 def test_the_cli_prints_the_test() -> None:

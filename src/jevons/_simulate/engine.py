@@ -22,6 +22,10 @@ Reading of docs/model.md that the code relies on:
   describe the economy before any shock (a = 1, P = 1 at t = 0), so a shock at quarter 0 moves
   quarter 0 itself away from the start values instead of being normalised away.
 
+- The rule's growth term is the expected revenue growth g^e_t, which at expectation_speed = 1
+  (the default) is last quarter's growth itself; the adaptive update is computed only when some
+  path's speed differs from 1, so the default path does no extra work.
+
 ``run`` returns every path in memory; ``run_stream`` runs paths in chunks and keeps only
 quantiles, means and event probabilities, for runs too large to hold.
 """

@@ -339,11 +339,17 @@ def calibrate_telecom(
 
 
 def _snapshots() -> list[dict[str, Any]]:
-    """The industry-wide capex snapshots, as printed: figures, not forecasts made at the time."""
+    """The industry-wide capex snapshots, as printed: figures, not forecasts made at the time.
+
+    Each is set beside the large carriers' capex of the same year, so that the gap in scope is
+    visible (the ratio is a scope gap, not an error of either series).
+    """
+    large = observed_capex().values
     out = []
     for series in SNAPSHOT_SERIES:
         for r in _rows(series):
-            if "FORECAST" in r.note or "FORECAST" in r.unit or r.period.first is None:
+            said = f"{r.note} {r.unit}".lower()
+            if "forecast" in said or "projected" in said or r.period.first is None:
                 continue
             out.append(
                 {
@@ -356,6 +362,9 @@ def _snapshots() -> list[dict[str, Any]]:
                     "source_kind": r.source_kind,
                     "source_url": r.source_url,
                     "note": r.note,
+                    "large_carriers_same_year_usd_billion": large.get(r.period.first)
+                    if r.period.is_year
+                    else None,
                 }
             )
     return out
