@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from jevons._simulate import telecom
 from jevons._simulate.derived import resolve
 from jevons._simulate.distributions import Triangular, Uniform
 from jevons._simulate.montecarlo import simulate
@@ -26,6 +27,7 @@ from jevons._simulate.telecom import (
     telecom_test,
 )
 from jevons.cli import app
+from jevons.errors import DataIntegrityError
 
 PATHS = 400
 
@@ -198,3 +200,16 @@ def test_sticky_expectations_change_the_ai_run() -> None:
     assert base.series["capex_usd"]["p50"][-1] != sticky.series["capex_usd"]["p50"][-1]
     # Expectations that do not follow revenue down keep capex up where revenue disappoints.
     assert sticky.series["capex_usd"]["p05"][-1] > base.series["capex_usd"]["p05"][-1]
+
+
+def test_a_gap_in_the_capex_series_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = telecom.boom_rows("telecom_boom")
+    gappy = tuple(
+        r for r in rows if not (r.series == telecom.CAPEX_SERIES and r.period.first == 2003)
+    )
+    monkeypatch.setattr(telecom, "boom_rows", lambda table: gappy)
+    with pytest.raises(DataIntegrityError, match=r"lacks the years \[2003\]"):
+        observed_capex()
+    monkeypatch.setattr(telecom, "boom_rows", lambda table: ())
+    with pytest.raises(DataIntegrityError, match="no rows for series"):
+        telecom.traffic()

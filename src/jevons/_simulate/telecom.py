@@ -80,6 +80,7 @@ FIT_YEARS: Final = (1997, 1998, 1999)
 PEAK_WINDOW: Final = (2000, 2001)
 #: "A collapse of at least a third within three years" (issue 13).
 COLLAPSE: Final = -1 / 3
+#: Ten years: carriers' plant mixes fibre (decades) and electronics (5-7 years); an assumption.
 LIFE_QUARTERS: Final = 40.0
 #: The per-path scores (CRPS, peak shares) use the run's first paths, at most this many.
 SCORE_PATHS: Final = 20_000
