@@ -1259,6 +1259,8 @@ def simulate(
         out.print(f"P({event_label(text)}) = {p:.3f}", markup=False, highlight=False)
     if result.conditional is not None:
         out.print(result.conditional.summary(), markup=False, highlight=False)
+    if result.telecom is not None:
+        out.print(result.telecom.summary(), markup=False, highlight=False)
     out.print(
         f"Varied per path: {', '.join(result.varied) or 'nothing'}. Model: docs/model.md; "
         "every parameter's basis: `jevons scenarios show " + result.scenario + " --all`.",

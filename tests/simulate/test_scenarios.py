@@ -32,7 +32,17 @@ from jevons.errors import InputDataError, UsageError
 from jevons.quarters import quarter_labels
 
 HEADER = 'name = "my"\nstart = "2025Q1"\nhorizon = 12\n'
-BUILTINS = ["baseline", "capex-freeze", "deepseek-shock", "elastic", "inelastic"]
+BUILTINS = [
+    "ai-sticky-expectations",
+    "baseline",
+    "capex-freeze",
+    "deepseek-shock",
+    "elastic",
+    "inelastic",
+    "telecom-2000",
+]
+#: The AI market scenarios (the telecom test runs 1997-2007 instead).
+AI_BUILTINS = [name for name in BUILTINS if name != "telecom-2000"]
 
 
 def write(tmp_path: Path, text: str, name: str = "my.toml") -> Path:
@@ -215,7 +225,7 @@ def test_missing_or_unreadable_files(tmp_path: Path) -> None:
 
 def test_an_unknown_bare_name_lists_the_builtins() -> None:
     with pytest.raises(
-        UsageError, match="unknown scenario 'baseline2'; built-in scenarios are baseline"
+        UsageError, match="unknown scenario 'baseline2'; built-in scenarios are ai-sticky"
     ):
         load_scenario("baseline2")
 
@@ -262,7 +272,10 @@ def test_each_builtin_is_described_and_round_trips(name: str) -> None:
     s = load_scenario(name)
     assert s.name == name
     assert len(s.description) > 40
-    assert s.start == "2025Q1" and s.horizon == 12
+    if name in AI_BUILTINS:
+        assert s.start == "2025Q1" and s.horizon == 12
+    else:
+        assert s.periods[0] == "1997Q1" and s.periods[-1] == "2007Q4"
     assert parse_scenario(scenario_toml(s)) == s
     full = parse_scenario(scenario_toml(s, all_parameters=True))
     assert full.parameter_values() == s.parameter_values()
@@ -333,6 +346,7 @@ def test_baseline_holds_the_documented_values() -> None:
         ("inelastic", {"elasticity": -0.5}),
         ("elastic", {"elasticity": -1.5}),
         ("capex-freeze", {"capex_drift": 0.0, "util_response": 0.0, "growth_response": 0.0}),
+        ("ai-sticky-expectations", {"expectation_speed": 0.0}),
     ],
 )
 def test_builtins_differ_from_baseline_only_as_described(

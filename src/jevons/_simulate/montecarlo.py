@@ -41,6 +41,10 @@ from jevons._simulate.events import Event, Ref, compile_event
 from jevons._simulate.parameters import OUTPUTS
 from jevons._simulate.scenarios import Sampled, Scenario, load_scenario
 from jevons._simulate.shares import capex_shares
+from jevons._simulate.telecom import OUTPUT_LABELS as TELECOM_LABELS
+from jevons._simulate.telecom import SCENARIO as TELECOM_SCENARIO
+from jevons._simulate.telecom import SCOPE as TELECOM_SCOPE
+from jevons._simulate.telecom import TelecomTest, telecom_test
 from jevons.errors import UsageError
 
 QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -334,11 +338,23 @@ class SimulationResult:
     shares: dict[str, object] | None = field(default=None, hash=False)
     conditional: Conditional | None = field(default=None, hash=False)
     limits: tuple[LimitCheck, ...] = field(default=(), hash=False)
+    #: The telecom test's observed series, score and finding (telecom-2000 only).
+    telecom: TelecomTest | None = field(default=None, hash=False)
+
+    @property
+    def scope(self) -> str:
+        """What the aggregates cover: the AI market's, or the telecom test's (by name, so that a
+        run without the test attached, such as the distributed engine's, says so too)."""
+        return TELECOM_SCOPE if self.scenario == TELECOM_SCENARIO else SCOPE
+
+    @property
+    def output_labels(self) -> dict[str, str]:
+        return dict(TELECOM_LABELS if self.scenario == TELECOM_SCENARIO else OUTPUT_LABELS)
 
     @property
     def caveats(self) -> tuple[str, ...]:
         """What the reader must know to read the numbers: scope, and every limit that binds."""
-        return (SCOPE, *(c.caveat() for c in self.limits if c.binds))
+        return (self.scope, *(c.caveat() for c in self.limits if c.binds))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -357,8 +373,8 @@ class SimulationResult:
                 if self.by_company is not None
                 else {}
             ),
-            "output_labels": dict(OUTPUT_LABELS),
-            "scope": SCOPE,
+            "output_labels": self.output_labels,
+            "scope": self.scope,
             "caveats": list(self.caveats),
             "limits": [c.to_dict() for c in self.limits],
             **(
@@ -366,6 +382,7 @@ class SimulationResult:
                 if self.conditional is not None
                 else {}
             ),
+            **(self.telecom.to_dict() if self.telecom is not None else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -375,7 +392,7 @@ class SimulationResult:
                 row: dict[str, Any] = {"output": output, "period": period}
                 row.update({label: qs[label][i] for label in LABELS})
                 row["mean"] = self.mean[output][i]
-                row["label"] = OUTPUT_LABELS.get(output, output)
+                row["label"] = self.output_labels.get(output, output)
                 rows.append(row)
         return pd.DataFrame(rows)
 
@@ -396,6 +413,8 @@ class SimulationResult:
         lines.extend(f"P({event_label(text)}) = {p:.3f}" for text, p in self.events.items())
         if self.conditional is not None:
             lines += ["", self.conditional.summary()]
+        if self.telecom is not None:
+            lines += ["", self.telecom.summary()]
         lines += ["", *(f"Note: {c}" for c in self.caveats)]
         return "\n".join(lines)
 
@@ -449,6 +468,7 @@ def assemble(run: Prepared, stream: StreamResult, *, by_company: bool = False) -
     }
     limits = check_limits(run.params, sc, run.paths)
     conditional = conditional_on_elasticity(run.sampled, sc, run.events, run.paths)
+    telecom = telecom_test(run.params, run.paths) if sc.name == TELECOM_SCENARIO else None
     split = split_shares = None
     if by_company:
         shares = capex_shares(sc.start)
@@ -472,6 +492,7 @@ def assemble(run: Prepared, stream: StreamResult, *, by_company: bool = False) -
         shares=split_shares,
         conditional=conditional,
         limits=limits,
+        telecom=telecom,
     )
 
 
