@@ -36,6 +36,7 @@ from jevons._web.controls import (
     scenario_controls,
 )
 from jevons._web.figures import empty_figure
+from jevons._web.hardening import harden
 from jevons._web.ids import DOWNLOADS, IDS
 from jevons.errors import JevonsError
 
@@ -173,7 +174,8 @@ def layout() -> html.Div:
 
 
 def create_app() -> Dash:
-    """The Dash app with its layout and callbacks; ``app.server`` is its Flask WSGI app."""
+    """The Dash app with its layout and callbacks; ``app.server`` is its Flask WSGI app, which
+    answers 404 to every path but the dashboard's own (``jevons._web.hardening``)."""
     app = Dash(__name__, title="jevons dashboard", update_title="")
     app.layout = layout
     slider_inputs = [Input(s.slider_id, "value") for s in SLIDERS]
@@ -211,7 +213,7 @@ def create_app() -> Dash:
             State(chart_id, "figure"),
             prevent_initial_call=True,
         )(_downloader(chart_id))
-    return app
+    return harden(app)
 
 
 def _downloader(chart_id: str) -> Any:
