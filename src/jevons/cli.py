@@ -3,14 +3,16 @@ Python function (the same one a notebook user calls) and rendering its result.""
 
 from __future__ import annotations
 
+import ast
 import csv
 import functools
 import io
 import json
 import os
+import re
+import shlex
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -19,13 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jevons._capex.bases import BASIS_DEFINITIONS
-from jevons._capex.companies import companies as list_companies
-from jevons._capex.guidance import guidance as guidance_register
-from jevons._capex.ledger import capex as capex_ledger
-from jevons._ledger.bulk import ingest_bulk
-from jevons._ledger.ingest import ingest_sec, ingest_sec_file
-from jevons._ledger.sources_info import datasets as datasets_info
+import jevons
 from jevons.errors import JevonsError, UsageError
 from jevons.safe_output import finite_or_none, safe_cell
 
@@ -58,6 +54,54 @@ R = TypeVar("R")
 FORMATS = ("table", "csv", "json")
 
 
+#: Parameters whose option is not ``--`` + the name with hyphens (``as_of`` is ``--as-of``).
+OPTION_FOR = {
+    "start": "--from",
+    "end": "--to",
+    "include_gaps": "--gaps",
+    "events": "--event",
+    "controls": "--control",
+    "benchmarks": "--benchmark",
+    "specification": "--spec",
+    "files": "--file",
+    "companies": "--company",
+    "path": "--output",
+    "weights_file": "--weights-file",
+}
+#: Parameters with no option of their own, named in words on the command line.
+NO_OPTION = {"chunk": "the chunk size", "stream_chunk": "the stream chunk size"}
+_PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)(?:=([^`]*))?`")
+
+
+def _option_text(match: re.Match[str]) -> str:
+    """One parameter of a library message as the command line spells it: `paths` is --paths,
+    `calendar='fiscal'` is --calendar fiscal, `total=True` is --total, a list repeats."""
+    name, value = match.group(1), match.group(2)
+    if name in NO_OPTION:
+        return NO_OPTION[name]
+    option = OPTION_FOR.get(name, "--" + name.replace("_", "-"))
+    if value is None:
+        return option
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value
+    if parsed is True:
+        return option
+    if parsed is False:
+        return "--no-" + option.removeprefix("--")
+    if isinstance(parsed, list | tuple):
+        return " ".join(f"{option} {shlex.quote(str(v))}" for v in parsed)
+    return f"{option} {shlex.quote(str(parsed))}"
+
+
+def cli_message(message: str) -> str:
+    """A library message (parameters in backticks, as a Python caller passes them) in the
+    command line's terms (as its options): "`start` 2025 is after `end` 2024" becomes
+    "--from 2025 is after --to 2024"."""
+    return _PARAMETER.sub(_option_text, message)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a JevonsError into one line on stderr and its exit code: never a traceback."""
 
@@ -66,7 +110,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except JevonsError as exc:
-            err.print(f"error: {exc.message}", markup=False, highlight=False)
+            err.print(f"error: {cli_message(exc.message)}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
@@ -127,9 +171,7 @@ def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: s
 
 
 def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
-    from jevons._capex.rank import rank
-
-    result = rank(year, basis=basis, top=top)
+    result = jevons.capex_rank(year, basis=basis, top=top)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -248,7 +290,7 @@ def capex(
             raise UsageError("--rank and --year go together: jevons capex --rank --year 2025")
         _rank(year, basis if basis != "headline" else "gross", top, fmt)
         return
-    result = capex_ledger(
+    result = jevons.capex(
         company or ["all"],
         basis=basis,
         freq=freq,
@@ -263,7 +305,7 @@ def capex(
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         for note in result.notes:
-            err.print(f"note: {note}", markup=False, highlight=False)
+            err.print(f"note: {cli_message(note)}", markup=False, highlight=False)
         return
     if chart:
         _bar_chart(result.records, f"Capex, {result.basis} basis, {result.freq}ly, $B")
@@ -310,7 +352,7 @@ def _capex_table(result: Any) -> None:
     scale, short, long = table_unit([r.amount for r in result.values if r.amount is not None])
     table = Table(
         title=f"Capex, {result.basis} basis, {result.freq}ly, {long}",
-        caption=BASIS_DEFINITIONS[result.basis],
+        caption=jevons.basis_definitions()[result.basis],
     )
     fiscal = result.calendar == "fiscal"
     for name, justify, wrap in [
@@ -382,7 +424,7 @@ def _capex_table(result: Any) -> None:
             highlight=False,
         )
     for note in result.notes:
-        out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
+        out.print(f"[dim]{escape(cli_message(note))}[/dim]", highlight=False)
     if any(r.source_kind in ("secondary", "mixed") for r in result.values):
         out.print(
             "[dim]Source: primary = SEC filings or company releases; secondary = read from "
@@ -402,13 +444,7 @@ def guidance(
 ) -> None:
     """Announced capex plans against what the companies then spent."""
     _check_format(fmt)
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
-    result = guidance_register(tuple(company or ["all"]), as_of=when)
+    result = jevons.guidance(company or ["all"], as_of=as_of)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -489,12 +525,12 @@ def ingest_sec_cmd(
     if not file and not names:
         raise UsageError("name a ticker, a --cik, or a --file to ingest")
     if file:
-        result = ingest_sec_file(file)
+        result = jevons.ingest_sec_file(file)
     else:
         for c in cik or []:
             if not c.strip().isdigit():
                 raise UsageError(f"--cik '{c}' is not a number")
-        result = ingest_sec(names, user_agent=user_agent, refresh=refresh)
+        result = jevons.ingest_sec(names, user_agent=user_agent, refresh=refresh)
     if fmt == "table":
         out.print(result.summary(), markup=False, highlight=False)
     else:
@@ -515,7 +551,9 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
     if bar is not None:
         bar.start()
     try:
-        result = ingest_bulk(archive, progress=step if bar is not None else None, limit=limit)
+        result = jevons.ingest_bulk(
+            archive, progress=step if bar is not None else None, limit=limit
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -533,7 +571,7 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
 def companies(fmt: FormatOpt = "table") -> None:
     """Companies in the store, their fiscal year ends and the evidence held for each."""
     _check_format(fmt)
-    result = list_companies()
+    result = jevons.companies()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -557,7 +595,7 @@ def companies(fmt: FormatOpt = "table") -> None:
 def datasets(fmt: FormatOpt = "table") -> None:
     """Where every number comes from: shipped datasets (origin, licence, sha256) and ingests."""
     _check_format(fmt)
-    result = datasets_info()
+    result = jevons.datasets()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -621,37 +659,31 @@ def price_index(
     mean and median of the trends, all and with duplicates (trends on the same models) counted
     once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
     index the simulator uses."""
-    from jevons._prices.frontier import (
-        frontier_summary,
-        frontier_trends,
-        load_epoch_files,
-        trend_label,
-    )
-    from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
-    from jevons.errors import InputDataError
-
     _check_format(fmt)
-    if method not in ("frontier", "hedonic"):
-        raise UsageError(f"--method '{method}' is not one of frontier, hedonic")
-    if method == "frontier" and (weights_file or keep_below_chance or errors != "cluster"):
-        raise UsageError("--weights-file, --keep-below-chance and --errors need --method hedonic")
     if method == "hedonic" and summary:
         raise UsageError("--summary is for --method frontier")
-    models = load_epoch_files(data) if data else shipped_epoch_models()
-    if method == "hedonic":
-        _hedonic(models, benchmark, freq, fmt, errors, keep_below_chance, weights_file)
+    found = jevons.price_index(
+        data,
+        method=method,
+        freq=freq,
+        benchmarks=benchmark,
+        errors=errors,
+        keep_below_chance=keep_below_chance,
+        weights_file=weights_file,
+    )
+    if not isinstance(found, jevons.FrontierResult):
+        _emit_result(fmt, found.to_dict(), _frame_records(found.to_frame()), found.summary())
         return
-    result = frontier_trends(models, benchmarks=benchmark or None)
-    overview = frontier_summary(result) if result.trends else None
+    result = found
+    overview = jevons.price_index_summary(result) if result.trends or summary else None
     if summary:
-        if overview is None:
-            raise InputDataError("no frontier trend could be fitted, so there is no summary")
+        assert overview is not None  # price_index_summary raises when there is no trend
         _emit_result(fmt, overview.to_dict(), [], overview.summary())
         return
     if fmt != "table":
         duplicate_of = {d: k for d, k in overview.duplicates} if overview else {}
         records = [
-            {**rec, "duplicate_of": duplicate_of.get(trend_label(t))}
+            {**rec, "duplicate_of": duplicate_of.get(t.label)}
             for rec, t in zip(result.to_dict(), result.trends, strict=True)
         ]
         _emit_records(records, fmt)
@@ -673,43 +705,15 @@ def price_index(
     out.print(table)
     factors = [t.factor_per_year for t in result.trends]
     ours = f"{min(factors):,.1f}x to {max(factors):,.1f}x" if factors else "no trend"
+    published = jevons.EPOCH_RANGE
     out.print(
-        f"Epoch AI published: {EPOCH_RANGE.statement} ({EPOCH_RANGE.low:g}x to "
-        f"{EPOCH_RANGE.high:g}x); ours on this data: {ours}. Source: {EPOCH_RANGE.source_url}",
+        f"Epoch AI published: {published.statement} ({published.low:g}x to "
+        f"{published.high:g}x); ours on this data: {ours}. Source: {published.source_url}",
         markup=False,
         highlight=False,
     )
     if overview is not None:
         out.print(overview.summary(), markup=False, highlight=False)
-
-
-def _hedonic(
-    models: Any,
-    benchmark: list[str] | None,
-    freq: str,
-    fmt: str,
-    errors: str,
-    keep_below_chance: bool,
-    weights_file: Path | None,
-) -> None:
-    from jevons._prices.hedonic import hedonic_index, load_weights
-
-    if benchmark and len(benchmark) > 1:
-        raise UsageError("--method hedonic takes one --benchmark")
-    cov = {"cluster": "cluster", "hc1": "HC1"}.get(errors.lower())
-    if cov is None:
-        raise UsageError(f"--errors '{errors}' is not one of cluster, hc1")
-    weights = load_weights(weights_file) if weights_file else None
-    result = hedonic_index(
-        models,
-        benchmark=benchmark[0] if benchmark else "MMLU",
-        freq=freq,  # type: ignore[arg-type]
-        cov_type=cov,  # type: ignore[arg-type]
-        drop_below_chance=not keep_below_chance,
-        weights=weights,
-        weights_source=f"{weights_file.name}" if weights_file else "the given weights",
-    )
-    _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
 @app.command()
@@ -732,9 +736,6 @@ def prices(
     fmt: FormatOpt = "table",
 ) -> None:
     """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
-    from jevons._prices.history import price_history
-    from jevons._sources.price_packages import refresh_package
-
     _check_format(fmt)
     parts = weights.split(":")
     try:
@@ -745,14 +746,12 @@ def prices(
         raise UsageError(f"--weights '{weights}' is not INPUT:OUTPUT, e.g. 3:1")
     if refresh:
         try:
-            err.print(refresh_package(), markup=False, highlight=False)
+            err.print(jevons.refresh_prices(), markup=False, highlight=False)
         except JevonsError as exc:  # offline: say so and go on with the installed data
-            err.print(f"warning: {exc.message}", markup=False, highlight=False)
-    history = price_history(
-        weights=blend, include_litellm=litellm, models=model, providers=provider
+            err.print(f"warning: {cli_message(exc.message)}", markup=False, highlight=False)
+    history = jevons.prices(
+        weights=blend, litellm=litellm, models=model, providers=provider, latest=latest
     )
-    if latest:
-        history = history.latest()
     if fmt != "table":
         _emit_records(history.to_dict()["records"], fmt)
         return
@@ -792,12 +791,10 @@ def usage_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """AI usage and spending series with their sources and growth per year."""
-    from jevons._usage.series import usage
-
     if ctx.invoked_subcommand is not None:
         return
     _check_format(fmt)
-    result = usage(series)
+    result = jevons.usage(series)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -830,9 +827,7 @@ def usage_import_cmd(
     name: Annotated[str | None, typer.Option(help="Series name (default: the file name).")] = None,
 ) -> None:
     """Add your own usage series to the store (validated; replaces a same-named import)."""
-    from jevons._usage.series import import_usage
-
-    s = import_usage(file, name=name)
+    s = jevons.import_usage(file, name=name)
     g = s.growth
     rate = f", growth x{g.factor_per_year:,.2f} per year" if g else ""
     out.print(
@@ -843,8 +838,7 @@ def usage_import_cmd(
 
 
 def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
-    from jevons._demand.verdict import fmt_number
-
+    fmt_number = jevons.format_number
     table = Table(title=title)
     for name in ("Subject", "e", "90% CI", "P(e<-1)", "Verdict", "10x cheaper: spending x", "Kind"):
         table.add_column(
@@ -935,37 +929,11 @@ def elasticity(
     when there is a provider column, and withholds the verdict when too little price variation
     is left after them.
     """
-    from jevons._analogs.analysis import analog_frame
-    from jevons._analogs.series import find_analog
-    from jevons._demand.elasticity import estimate_demand, load_elasticity_csv
-
     _check_format(fmt)
-    if sum(x is not None for x in (data, analog, panel)) != 1:
-        raise UsageError("give exactly one of --data FILE, --analog NAME or --panel FILE")
-    if panel is not None:
-        from jevons._demand.panel import estimate_panel_elasticity
-        from jevons._sources.panel_csv import load_panel_csv
-
-        if method is not None or trend or control or instrument or spec != "auto":
-            raise UsageError(
-                "--panel takes no --method, --spec, --trend, --control or --instrument"
-            )
-        found = estimate_panel_elasticity(
-            load_panel_csv(panel), level=level, subject=panel.name, sources=(str(panel),)
-        )
-        _emit_result(fmt, found.to_dict(), [found.to_dict()], found.summary())
-        return
-    if instrument and method == "ols_hac":
-        method = "iv"
-    sources: tuple[str, ...]
-    if data is not None:
-        frame = load_elasticity_csv(data)
-        subject, sources = data.name, (str(data),)
-    else:
-        series = find_analog(analog or "")
-        frame, subject, sources = analog_frame(series), series.name, series.source_urls
-    result = estimate_demand(
-        frame,
+    result = jevons.elasticity(
+        data,
+        analog=analog,
+        panel=panel,
         specification=spec,
         method=method,
         trend=trend,
@@ -973,8 +941,6 @@ def elasticity(
         instrument=instrument,
         level=level,
         seed=seed,
-        subject=subject,
-        sources=sources,
     )
     _emit_result(fmt, result.to_dict(), [result.to_dict()], result.summary())
 
@@ -989,10 +955,8 @@ def verdict(
 
     A repeat run on an unchanged store prints the saved result (set JEVONS_NO_CACHE=1 to
     recompute); any change of code, data, libraries or usage series recomputes it."""
-    from jevons._verdict.records import verdict_records
-
     _check_format(fmt)
-    found = verdict_records(seed=seed)
+    found = jevons.verdict_records(seed=seed)
     records = found["records"]
     if fmt != "table":
         _emit_records(records, fmt)
@@ -1033,10 +997,8 @@ def analogs(
     fmt: FormatOpt = "table",
 ) -> None:
     """Historical technologies: elasticity, verdict, spending record, Wright's law."""
-    from jevons._analogs.analysis import analogs as analogs_analysis
-
     _check_format(fmt)
-    result = analogs_analysis(name or None)
+    result = jevons.analogs(name or None)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -1109,8 +1071,6 @@ def analogs(
 @handle_errors
 def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List the built-in scenarios."""
-    from jevons._simulate.scenarios import builtin_scenarios
-
     if ctx.invoked_subcommand is not None:
         return
     _check_format(fmt)
@@ -1121,7 +1081,7 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
             "horizon": s.horizon,
             "description": " ".join(s.description.split()),
         }
-        for s in builtin_scenarios().values()
+        for s in jevons.scenarios().values()
     ]
     if fmt != "table":
         _emit_records(rows, fmt)
@@ -1148,9 +1108,7 @@ def scenarios_show(
     ] = False,
 ) -> None:
     """Print a scenario as TOML, to start a new file from."""
-    from jevons._simulate.scenarios import load_scenario, scenario_toml
-
-    sys.stdout.write(scenario_toml(load_scenario(name), all_parameters=all_parameters))
+    sys.stdout.write(jevons.scenario_toml(name, all_parameters=all_parameters))
 
 
 def _progress(total: int, label: str) -> tuple[Callable[[int], None] | None, Any]:
@@ -1189,37 +1147,20 @@ def simulate(
     fixed at each of -0.25 ... -2.5 (the AI elasticity is not known), and notes the scope and
     any limit on capex that sets the result.
     """
-    from jevons._simulate.montecarlo import event_label
-    from jevons._simulate.montecarlo import simulate as run_simulation
-
     _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
-        if engine == "dask":
-            if by_company:
-                raise UsageError("--by-company works with --engine local")
-            from jevons._simulate.distributed import simulate_distributed
-
-            result = simulate_distributed(
-                scenario,
-                paths=paths,
-                seed=seed,
-                events=event or (),
-                workers=workers,
-                scheduler=scheduler,
-                progress=callback,
-            )
-        elif engine == "local":
-            result = run_simulation(
-                scenario,
-                paths=paths,
-                seed=seed,
-                events=event or (),
-                progress=callback,
-                by_company=by_company,
-            )
-        else:
-            raise UsageError(f"unknown --engine '{engine}'; known: local, dask")
+        result = jevons.simulate(
+            scenario,
+            paths=paths,
+            seed=seed,
+            events=event or (),
+            by_company=by_company,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            progress=callback,
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -1263,7 +1204,7 @@ def simulate(
             )
         out.print(split)
     for text, p in result.events.items():
-        out.print(f"P({event_label(text)}) = {p:.3f}", markup=False, highlight=False)
+        out.print(f"P({jevons.event_label(text)}) = {p:.3f}", markup=False, highlight=False)
     if result.conditional is not None:
         out.print(result.conditional.summary(), markup=False, highlight=False)
     out.print(
@@ -1310,10 +1251,8 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    from jevons._simulate.distributed import sweep as run_sweep
-
     _check_format(fmt)
-    result = run_sweep(
+    result = jevons.sweep(
         scenario,
         _parse_grid(grid),
         paths=paths,
@@ -1343,10 +1282,8 @@ def sensitivity(
     util_response, growth_response, demand_growth, demand_ratio0) over the range of their
     refits at every quarter end from 2023Q4, unless the scenario fixes them.
     """
-    from jevons._simulate.sensitivity import sensitivity as run_sensitivity
-
     _check_format(fmt)
-    result = run_sensitivity(scenario, output=output, n=n, seed=seed)
+    result = jevons.sensitivity(scenario, output=output, n=n, seed=seed)
     _emit_result(fmt, result.to_dict(), [i.to_dict() for i in result.indices], result.summary())
 
 
@@ -1371,31 +1308,10 @@ def backtest(
 ) -> None:
     """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
     _check_format(fmt)
-    if rolling:
-        if cutoff is not None:
-            raise UsageError("--rolling chooses its own origins: drop --cutoff")
-        from jevons._forecast.rolling import rolling_backtest
-
-        # The rolling run calibrates the simulator at every origin: 2,000 paths per origin
-        # unless --paths asks for fewer.
-        n = min(paths, 2_000)
-        rolled = rolling_backtest(paths=n, simulator_paths_n=n, seed=seed)
-        rows = [{"series": "total", "method": m, **s} for m, s in rolled.scores.items()] + [
-            {"series": t, "method": m, **s}
-            for t, by_method in rolled.by_company.items()
-            for m, s in by_method.items()
-        ]
-        _emit_result(fmt, rolled.to_dict(), rows, rolled.summary())
+    result = jevons.backtest(cutoff, paths=paths, seed=seed, rolling=rolling)
+    if not isinstance(result, jevons.BacktestResult):
+        _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
         return
-    if cutoff is None:
-        raise UsageError("backtest needs --cutoff YYYY-MM-DD (or --rolling)")
-    from jevons._simulate.backtest import backtest as run_backtest
-
-    try:
-        when = date.fromisoformat(cutoff)
-    except ValueError:
-        raise UsageError(f"--cutoff '{cutoff}' is not a date (YYYY-MM-DD)") from None
-    result = run_backtest(when, paths=paths, seed=seed)
     if not _emit_result(
         fmt, result.to_dict(), [s.to_dict() for s in result.scores], result.summary()
     ):
@@ -1426,10 +1342,8 @@ def forecast(
     fmt: FormatOpt = "table",
 ) -> None:
     """Statistical capex forecast per company and in total, as quantiles (docs/forecast.md)."""
-    from jevons._forecast.run import forecast as run_forecast
-
     _check_format(fmt)
-    result = run_forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
+    result = jevons.forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
@@ -1449,8 +1363,6 @@ def report(
     """One self-contained HTML report (works offline): verdict, capex, prices, simulation."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from jevons._report import build_report
-
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -1464,7 +1376,7 @@ def report(
         def step(name: str, i: int, n: int) -> None:
             bar.update(task, description=f"building the report: {name}", completed=i - 1, total=n)
 
-        result = build_report(output, basis=basis, paths=paths, seed=seed, progress=step)
+        result = jevons.report(output, basis=basis, paths=paths, seed=seed, progress=step)
     out.print(
         f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB, {len(result.charts)} "
         f"charts, {len(result.sources)} sources) in {result.seconds:.1f} s",
@@ -1487,11 +1399,9 @@ def serve(
     debug: Annotated[bool, typer.Option(help="Dash's in-page developer tools.")] = False,
 ) -> None:
     """The live dashboard: pick companies and a capex basis, move scenario sliders."""
-    from jevons._web import serve as serve_dashboard
-
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
-    serve_dashboard(host, port, debug=debug)
+    jevons.serve(host, port, debug=debug)
 
 
 def main() -> None:

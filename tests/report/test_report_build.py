@@ -282,9 +282,9 @@ def test_read_only_directory(tmp_path: Path) -> None:
 
 
 def test_bad_options_refused() -> None:
-    with pytest.raises(UsageError, match="--basis"):
+    with pytest.raises(UsageError, match="`basis`"):
         build_report("x.html", basis="cash")
-    with pytest.raises(UsageError, match="--paths"):
+    with pytest.raises(UsageError, match="`paths`"):
         build_report("x.html", paths=0)
 
 

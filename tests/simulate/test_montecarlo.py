@@ -54,7 +54,7 @@ def test_events_and_shock_direction() -> None:
 
 
 def test_bad_simulation_input() -> None:
-    with pytest.raises(UsageError, match="--paths"):
+    with pytest.raises(UsageError, match="`paths` must be"):
         simulate("baseline", paths=0)
     with pytest.raises(UsageError, match="unknown scenario"):
         simulate("no-such-scenario")

@@ -1126,6 +1126,17 @@ class DemandEstimate:
         method = f"{self.specification} ({self.headline.formula}; {self.headline.inference})"
         return replace(base, reason=self.not_identified, method=method)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the headline's numbers (``ElasticityResult.to_frame``) with the chosen
+        specification and the levels figure beside them."""
+        frame = self.headline.to_frame()
+        frame["specification"] = self.specification
+        frame["chosen_by"] = self.chosen_by
+        frame["kind"] = self.kind
+        frame["not_identified"] = self.not_identified
+        frame["levels_elasticity"] = self.levels.elasticity if self.levels else None
+        return frame
+
     def summary(self) -> str:
         lines = [self.headline.summary(), "-" * 78]
         lines += wrap_field(

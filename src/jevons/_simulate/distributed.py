@@ -225,11 +225,11 @@ def _distributed() -> Any:
 
 def _check_workers(workers: int) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise UsageError(f"--workers must be a whole number >= 1, got {workers!r}")
+        raise UsageError(f"`workers` must be a whole number >= 1, got {workers!r}")
     return int(workers)
 
 
-def _check_chunk(chunk: int, what: str = "--chunk") -> int:
+def _check_chunk(chunk: int, what: str = "`chunk`") -> int:
     if isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1:
         raise UsageError(f"{what} must be a whole number >= 1, got {chunk!r}")
     return int(chunk)
@@ -286,7 +286,7 @@ def dask_client(workers: int = 2, scheduler: str | None = None) -> Iterator[Clie
         return
     if not isinstance(scheduler, str) or not scheduler.strip():
         raise UsageError(
-            f"--scheduler must be an address such as tcp://host:8786, got {scheduler!r}"
+            f"`scheduler` must be an address such as tcp://host:8786, got {scheduler!r}"
         )
     try:
         client = dd.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -361,7 +361,7 @@ def _in_order(
             except dd.KilledWorker as exc:
                 raise UsageError(
                     f"a Dask worker died running a task ({exc}); give the workers more memory "
-                    "or make --chunk smaller"
+                    "or make `chunk` smaller"
                 ) from None
             future.release()  # type: ignore[no-untyped-call]
             submit()
@@ -400,7 +400,7 @@ def run_stream_distributed(
         raise UsageError(f"paths must be a whole number, got {paths!r}")
     inputs = _resolve(params, paths)
     chunk = _check_chunk(chunk)
-    stream_chunk = _check_chunk(stream_chunk, "stream_chunk")
+    stream_chunk = _check_chunk(stream_chunk, "`stream_chunk`")
     qs = tuple(float(q) for q in quantiles)
     if not qs or not all(0.0 <= q <= 1.0 for q in qs):
         raise UsageError(f"quantiles must be a non-empty list of numbers in [0, 1], got {qs}")
@@ -503,7 +503,7 @@ def simulate_distributed(
 def _check_paths(paths: int) -> None:
     # montecarlo.simulate's check and message, so both engines refuse the same input alike.
     if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,12 +597,14 @@ def grid_points(
     parameter's range stops the sweep with the scenario loader's one-line message.
     """
     if not isinstance(grid, Mapping) or not grid:
-        raise UsageError("a sweep needs at least one --grid NAME=V1,V2,...")
+        raise UsageError("a sweep needs a non-empty `grid` (parameter name -> values)")
     axes: dict[str, tuple[float, ...]] = {}
     for name, values in grid.items():
         listed = isinstance(values, Sequence | np.ndarray) and not isinstance(values, str | bytes)
         if not listed or len(values) == 0:
-            raise UsageError(f"--grid {name} needs a non-empty list of numbers, got {values!r}")
+            raise UsageError(
+                f"`grid` entry {name} needs a non-empty list of numbers, got {values!r}"
+            )
         # numpy scalars as Python numbers, which the Scenario model's strict numbers accept.
         raw = [v.item() if isinstance(v, np.generic) else v for v in values]
         for value in raw:
@@ -631,7 +633,7 @@ def _with(scenario: Scenario, values: Mapping[str, object]) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         problem = _first_problem(exc).removeprefix("parameters.")
-        raise UsageError(f"--grid {problem}") from None
+        raise UsageError(f"`grid`: {problem}") from None
 
 
 def sweep(
@@ -656,10 +658,10 @@ def sweep(
     ``progress`` gets the number of points done.
     """
     if engine not in ENGINES:
-        raise UsageError(f"unknown --engine '{engine}'; known: {', '.join(ENGINES)}")
+        raise UsageError(f"unknown `engine` '{engine}'; known: {', '.join(ENGINES)}")
     _check_paths(paths)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"--seed must be a whole number >= 0, got {seed!r}")
+        raise UsageError(f"`seed` must be a whole number >= 0, got {seed!r}")
     _check_workers(workers)
     _check_chunk(chunk)
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

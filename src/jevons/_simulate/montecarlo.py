@@ -417,7 +417,7 @@ def simulate(
     (see the module docstring).
     """
     if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     compiled = [*sc.compile_events(), *(compile_event(t, sc.periods) for t in events)]
     sampled = sc.sample(paths, seed)
