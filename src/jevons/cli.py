@@ -14,16 +14,82 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args, get_origin
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
 import jevons
 from jevons.errors import JevonsError, UsageError
 from jevons.safe_output import finite_or_none, safe_cell
+
+#: How a value is named in help, by its Python type (click's own names).
+VALUE_NAMES: dict[Any, str] = {str: "TEXT", int: "INTEGER", float: "FLOAT", Path: "PATH"}
+
+
+def _conventional(params: list[Any]) -> None:
+    """Help as command lines usually show it: a flag takes no value, so it shows none; an
+    option with fixed values lists them ([gross|net|...]); any other value is named in
+    capitals (TEXT, INTEGER, PATH) rather than as a Python type (``<str>``, ``<list[Path]>``).
+    """
+    for param in params:
+        option = param.param_type_name == "option"
+        if option and (param.is_flag or param.count):
+            param.metavar = ""
+            continue
+        if param.metavar is not None:
+            continue
+        descriptor = param.type_descriptor
+        annotation = descriptor.annotation
+        if get_origin(annotation) is list:
+            (annotation,) = get_args(annotation)
+        if descriptor.choices:
+            param.metavar = "[" + "|".join(str(c) for c in descriptor.choices) + "]"
+        elif option:
+            param.metavar = VALUE_NAMES.get(annotation, "VALUE")
+        else:  # an argument: its name, as in the usage line, and no type beside it
+            param.metavar = (param.name or "").upper()
+            param.display_type_rich = _no_type
+
+
+def _no_type(ctx: Any) -> None:
+    """An argument's type column: empty (its name says what it takes)."""
+    del ctx
+
+
+class Command(TyperCommand):
+    """A command whose help follows the conventions of ``_conventional``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _conventional(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            _conventional([option])
+        return option
+
+
+class Group(TyperGroup):
+    """A command group whose own options follow the conventions of ``_conventional``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _conventional(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            _conventional([option])
+        return option
+
+
+#: -h works as --help for every command (click passes the setting down to subcommands).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="jevons",
@@ -31,27 +97,64 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=Group,
+    context_settings=CONTEXT,
 )
-ingest_app = typer.Typer(help="Add filings to the store.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Add filings to the store.", no_args_is_help=True, cls=Group)
 app.add_typer(ingest_app, name="ingest")
 usage_app = typer.Typer(
     help="AI usage and spending series, with sources and growth rates.",
     invoke_without_command=True,
+    cls=Group,
 )
 app.add_typer(usage_app, name="usage")
 scenarios_app = typer.Typer(
     help="Built-in simulation scenarios (TOML), to run or to start a file from.",
     invoke_without_command=True,
+    cls=Group,
 )
 app.add_typer(scenarios_app, name="scenarios")
+
+# The values options accept, as the library functions check them (tests/test_api.py keeps
+# these equal to the library's own lists; the CLI lists them here so that `jevons --help`
+# need not import the analyses).
+Basis = Literal["gross", "net", "with_leases", "headline"]
+Freq = Literal["quarter", "year"]
+CalendarKind = Literal["calendar", "fiscal"]
+Vintage = Literal["latest", "first"]
+Source = Literal["auto", "sec", "shipped"]
+HedonicFreq = Literal["year", "half", "quarter"]
+HedonicErrors = Literal["cluster", "hc1"]
+ElasticityMethod = Literal["ols_hac", "bootstrap", "first_difference", "iv"]
+Specification = Literal["auto", "levels", "trend", "first_difference", "iv"]
+PriceIndexMethod = Literal["frontier", "hedonic"]
+Engine = Literal["local", "dask"]
+Format = Literal["table", "csv", "json"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"jevons {jevons.__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """When AI gets cheaper, does total spending on AI fall or rise? Evidence, with sources."""
+
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-FORMATS = ("table", "csv", "json")
 
 
 #: Parameters whose option is not ``--`` + the name with hyphens (``as_of`` is ``--as-of``).
@@ -114,11 +217,6 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
 
 
 def _flat(value: Any) -> Any:
@@ -224,7 +322,12 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
         )
 
 
-EngineOpt = Annotated[str, typer.Option(help="local, or dask to spread paths over workers.")]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        help="local, or dask to spread paths over workers.",
+    ),
+]
 WorkersOpt = Annotated[int, typer.Option(help="With --engine dask: local worker processes.")]
 SchedulerOpt = Annotated[
     str | None, typer.Option(help="With --engine dask: a cluster's scheduler, tcp://host:8786.")
@@ -236,17 +339,25 @@ CompanyOpt = Annotated[
         "--company", "-c", help="Ticker(s) or CIK(s), repeatable or comma-separated, or 'all'."
     ),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def capex(
     company: CompanyOpt = None,
-    basis: Annotated[str, typer.Option(help="gross, net, with_leases or headline.")] = "headline",
-    freq: Annotated[str, typer.Option(help="quarter or year.")] = "quarter",
+    basis: Annotated[
+        Basis,
+        typer.Option(
+            help="headline is each company's own definition (see the table's caption).",
+        ),
+    ] = "headline",
+    freq: Annotated[Freq, typer.Option(help="Period length.")] = ("quarter"),
     calendar: Annotated[
-        str, typer.Option(help="calendar (2025Q1) or fiscal (FY2025Q3) periods.")
+        CalendarKind,
+        typer.Option(
+            help="calendar (2025Q1) or fiscal (FY2025Q3) periods.",
+        ),
     ] = "calendar",
     start: Annotated[
         str | None,
@@ -258,13 +369,19 @@ def capex(
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period, same forms.")] = None,
     vintage: Annotated[
-        str, typer.Option(help="latest (as restated) or first (as first reported).")
+        Vintage,
+        typer.Option(
+            help="latest (as restated) or first (as first reported).",
+        ),
     ] = "latest",
     total: Annotated[
         bool, typer.Option("--total", help="Sum the companies per calendar period.")
     ] = False,
     source: Annotated[
-        str, typer.Option(help="auto, sec (ingested facts only) or shipped (package data).")
+        Source,
+        typer.Option(
+            help="sec: ingested facts only; shipped: package data; auto: both.",
+        ),
     ] = "auto",
     gaps: Annotated[bool, typer.Option("--gaps/--no-gaps", help="Show missing periods.")] = True,
     chart: Annotated[
@@ -284,7 +401,6 @@ def capex(
     (1640147, CIK1640147, CIK0001640147, "CIK 1640147") or the filer's name. Tables choose
     their unit ($M, $K or $) and collapse runs of gaps with one reason.
     """
-    _check_format(fmt)
     if rank or year is not None:
         if not (rank and year is not None):
             raise UsageError("--rank and --year go together: jevons capex --rank --year 2025")
@@ -433,7 +549,7 @@ def _capex_table(result: Any) -> None:
         )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def guidance(
     company: CompanyOpt = None,
@@ -443,7 +559,6 @@ def guidance(
     fmt: FormatOpt = "table",
 ) -> None:
     """Announced capex plans against what the companies then spent."""
-    _check_format(fmt)
     result = jevons.guidance(company or ["all"], as_of=as_of)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -480,7 +595,7 @@ def guidance(
     )
 
 
-@ingest_app.command("sec")
+@ingest_app.command("sec", cls=Command)
 @handle_errors
 def ingest_sec_cmd(
     tickers: Annotated[
@@ -507,7 +622,6 @@ def ingest_sec_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """Ingest SEC XBRL companyfacts for tickers, CIKs, saved files, or the bulk archive."""
-    _check_format(fmt)
     if bulk is not None:
         if tickers or cik or file:
             raise UsageError("give --bulk alone, without tickers, --cik or --file")
@@ -566,11 +680,10 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
         _emit_records([counts], fmt)
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def companies(fmt: FormatOpt = "table") -> None:
     """Companies in the store, their fiscal year ends and the evidence held for each."""
-    _check_format(fmt)
     result = jevons.companies()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -590,11 +703,10 @@ def companies(fmt: FormatOpt = "table") -> None:
     out.print(table)
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def datasets(fmt: FormatOpt = "table") -> None:
     """Where every number comes from: shipped datasets (origin, licence, sha256) and ingests."""
-    _check_format(fmt)
     result = jevons.datasets()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -609,7 +721,7 @@ def datasets(fmt: FormatOpt = "table") -> None:
     out.print(table)
 
 
-@app.command("price-index")
+@app.command("price-index", cls=Command)
 @handle_errors
 def price_index(
     data: Annotated[
@@ -617,9 +729,12 @@ def price_index(
         typer.Option("--data", help="Model price/benchmark CSV in Epoch AI's format (repeatable)."),
     ] = None,
     method: Annotated[
-        str, typer.Option(help="frontier (Epoch AI's method) or hedonic (time dummies).")
+        PriceIndexMethod,
+        typer.Option(
+            help="frontier (Epoch AI's method) or hedonic (time dummies).",
+        ),
     ] = "frontier",
-    freq: Annotated[str, typer.Option(help="hedonic periods: year, half or quarter.")] = "year",
+    freq: Annotated[HedonicFreq, typer.Option(help="hedonic: the periods.")] = "year",
     benchmark: Annotated[
         list[str] | None, typer.Option("--benchmark", help="Limit to these benchmark columns.")
     ] = None,
@@ -632,8 +747,12 @@ def price_index(
         ),
     ] = False,
     errors: Annotated[
-        str,
-        typer.Option("--errors", help="hedonic: standard errors, 'cluster' (by model) or 'hc1'."),
+        HedonicErrors,
+        typer.Option(
+            "--errors",
+            case_sensitive=False,
+            help="hedonic: standard errors clustered by model, or heteroskedasticity-robust.",
+        ),
     ] = "cluster",
     keep_below_chance: Annotated[
         bool,
@@ -659,7 +778,6 @@ def price_index(
     mean and median of the trends, all and with duplicates (trends on the same models) counted
     once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
     index the simulator uses."""
-    _check_format(fmt)
     if method == "hedonic" and summary:
         raise UsageError("--summary is for --method frontier")
     found = jevons.price_index(
@@ -716,7 +834,7 @@ def price_index(
         out.print(overview.summary(), markup=False, highlight=False)
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def prices(
     model: Annotated[list[str] | None, typer.Option("--model", help="Only these models.")] = None,
@@ -736,7 +854,6 @@ def prices(
     fmt: FormatOpt = "table",
 ) -> None:
     """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
-    _check_format(fmt)
     parts = weights.split(":")
     try:
         blend = (float(parts[0]), float(parts[1])) if len(parts) == 2 else None
@@ -793,7 +910,6 @@ def usage_cmd(
     """AI usage and spending series with their sources and growth per year."""
     if ctx.invoked_subcommand is not None:
         return
-    _check_format(fmt)
     result = jevons.usage(series)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -820,7 +936,7 @@ def usage_cmd(
     out.print("[dim]Each point's source: `jevons usage --format json` (sources per series).[/dim]")
 
 
-@usage_app.command("import")
+@usage_app.command("import", cls=Command)
 @handle_errors
 def usage_import_cmd(
     file: Annotated[Path, typer.Argument(help="CSV with columns date, value, unit, source.")],
@@ -879,7 +995,7 @@ def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def elasticity(
     data: Annotated[
@@ -896,8 +1012,8 @@ def elasticity(
         ),
     ] = None,
     method: Annotated[
-        str | None,
-        typer.Option(help="ols_hac, bootstrap, first_difference or iv (forces it; see --spec)."),
+        ElasticityMethod | None,
+        typer.Option(help="Force a regression (see --spec)."),
     ] = None,
     trend: Annotated[bool, typer.Option("--trend", help="Add a linear time trend.")] = False,
     control: Annotated[
@@ -910,11 +1026,11 @@ def elasticity(
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     fmt: FormatOpt = "table",
     spec: Annotated[
-        str,
+        Specification,
         typer.Option(
             "--spec",
-            help="auto (from unit-root, cointegration and Wright's-law tests), levels, trend, "
-            "first_difference or iv. --method or --trend force the regression instead.",
+            help="auto: chosen by unit-root, cointegration and Wright's-law tests. --method or "
+            "--trend force the regression instead.",
         ),
     ] = "auto",
 ) -> None:
@@ -929,7 +1045,6 @@ def elasticity(
     when there is a provider column, and withholds the verdict when too little price variation
     is left after them.
     """
-    _check_format(fmt)
     result = jevons.elasticity(
         data,
         analog=analog,
@@ -945,7 +1060,7 @@ def elasticity(
     _emit_result(fmt, result.to_dict(), [result.to_dict()], result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def verdict(
     seed: Annotated[int, typer.Option(help="Seed of the AI Monte Carlo.")] = 0,
@@ -955,7 +1070,6 @@ def verdict(
 
     A repeat run on an unchanged store prints the saved result (set JEVONS_NO_CACHE=1 to
     recompute); any change of code, data, libraries or usage series recomputes it."""
-    _check_format(fmt)
     found = jevons.verdict_records(seed=seed)
     records = found["records"]
     if fmt != "table":
@@ -990,14 +1104,13 @@ def verdict(
     )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def analogs(
     name: Annotated[list[str] | None, typer.Argument(help="Only these technologies.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Historical technologies: elasticity, verdict, spending record, Wright's law."""
-    _check_format(fmt)
     result = jevons.analogs(name or None)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
@@ -1073,7 +1186,6 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List the built-in scenarios."""
     if ctx.invoked_subcommand is not None:
         return
-    _check_format(fmt)
     rows: list[dict[str, Any]] = [
         {
             "name": s.name,
@@ -1094,7 +1206,7 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     out.print(table)
 
 
-@scenarios_app.command("show")
+@scenarios_app.command("show", cls=Command)
 @handle_errors
 def scenarios_show(
     name: Annotated[str, typer.Argument(help="A built-in name or a TOML file.")],
@@ -1123,7 +1235,7 @@ def _progress(total: int, label: str) -> tuple[Callable[[int], None] | None, Any
     return (lambda done: bar.update(task, completed=done)), bar
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def simulate(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1147,7 +1259,6 @@ def simulate(
     fixed at each of -0.25 ... -2.5 (the AI elasticity is not known), and notes the scope and
     any limit on capex that sets the result.
     """
-    _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
         result = jevons.simulate(
@@ -1233,7 +1344,7 @@ def _parse_grid(specs: list[str]) -> dict[str, list[float]]:
     return grid
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def sweep(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1251,7 +1362,6 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    _check_format(fmt)
     result = jevons.sweep(
         scenario,
         _parse_grid(grid),
@@ -1265,7 +1375,7 @@ def sweep(
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1282,12 +1392,11 @@ def sensitivity(
     util_response, growth_response, demand_growth, demand_ratio0) over the range of their
     refits at every quarter end from 2023Q4, unless the scenario fixes them.
     """
-    _check_format(fmt)
     result = jevons.sensitivity(scenario, output=output, n=n, seed=seed)
     _emit_result(fmt, result.to_dict(), [i.to_dict() for i in result.indices], result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def backtest(
     cutoff: Annotated[
@@ -1307,7 +1416,6 @@ def backtest(
     fmt: FormatOpt = "table",
 ) -> None:
     """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
-    _check_format(fmt)
     result = jevons.backtest(cutoff, paths=paths, seed=seed, rolling=rolling)
     if not isinstance(result, jevons.BacktestResult):
         _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
@@ -1326,12 +1434,10 @@ def backtest(
         )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def forecast(
-    basis: Annotated[str, typer.Option(help="Capex basis: gross, net, with_leases, headline.")] = (
-        "gross"
-    ),
+    basis: Annotated[Basis, typer.Option(help="Capex basis.")] = "gross",
     origin: Annotated[
         str | None,
         typer.Option(help="Last quarter the forecast may see (YYYYQn); default: the latest."),
@@ -1342,18 +1448,17 @@ def forecast(
     fmt: FormatOpt = "table",
 ) -> None:
     """Statistical capex forecast per company and in total, as quantiles (docs/forecast.md)."""
-    _check_format(fmt)
     result = jevons.forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML.")] = (
         Path("report.html")
     ),
-    basis: Annotated[str, typer.Option(help="Capex basis of the report.")] = "gross",
+    basis: Annotated[Basis, typer.Option(help="Capex basis of the report.")] = "gross",
     paths: Annotated[int, typer.Option(help="Monte Carlo paths of the fan charts.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Seed of every seeded step.")] = 0,
     open_browser: Annotated[
@@ -1389,7 +1494,7 @@ def report(
         webbrowser.open(Path(result.path).resolve().as_uri())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (local only by default).")] = (
