@@ -140,8 +140,8 @@ def test_store_from_ingested_files_gives_the_embedded_numbers() -> None:
     ("args", "message", "code"),
     [
         (["capex", "--company", "NOPE"], "unknown company 'NOPE'", 3),
-        (["capex", "--basis", "cash"], "--basis must be one of", 2),
-        (["capex", "--format", "xml"], "--format must be one of", 2),
+        (["capex", "--basis", "cash"], "'cash' is not one of 'gross', 'net'", 2),
+        (["capex", "--format", "xml"], "'xml' is not one of 'table', 'csv', 'json'", 2),
         (["capex", "--from", "soon"], "is not a year", 2),
         (["ingest", "sec", "NOPE"], "unknown ticker 'NOPE'", 3),
         (["ingest", "sec", "AMZN"], "requires a User-Agent", 2),

@@ -287,10 +287,88 @@ def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
             r.derivation or "",
             escape(", ".join(r.accessions[:2])),
         )
-    out.print(table)
+    print_table(table)
     out.print(f"{result.unranked} filer(s) in the store have no {year} value.", markup=False)
     if result.other_currency:
         out.print(result.currency_note, markup=False, highlight=False)
+
+
+def money(usd: float) -> str:
+    """US dollars as money, scaled to the amount: $47.0B, $2,058.0M, $950.0K, $12.50."""
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(usd) >= scale:
+            return f"${usd / scale:,.1f}{suffix}"
+    return f"${usd:,.2f}"
+
+
+def quantity(value: float, unit: str) -> str:
+    """A value in its unit as a reader says it: money for USD, else 900M, 1.2B, 17."""
+    if unit.upper() == "USD":
+        return money(value)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= scale:
+            return f"{value / scale:,.3g}{suffix}"
+    return f"{value:,.4g}"
+
+
+class Legend:
+    """Long cell texts (source URLs, stated bases) as numbered references printed under the
+    table, so that the table fits the terminal and no text is cut to "…"."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.entries: dict[str, str] = {}
+
+    def ref(self, text: str) -> str:
+        """The reference printed in the cell, "[s1]", for ``text`` (one per distinct text)."""
+        if not text:
+            return ""
+        return self.entries.setdefault(text, f"[{self.prefix}{len(self.entries) + 1}]")
+
+    def print(self) -> None:
+        for text, key in self.entries.items():
+            out.print(f"{key} {text}", markup=False, highlight=False)
+
+
+#: What rich puts where it cuts a cell short.
+ELLIPSIS = "\u2026"
+
+
+def print_table(table: Table, *, narrow: str = "records") -> None:
+    """Print a table within the terminal's width without cutting any cell to "…".
+
+    The table is drawn as usual when no cell has to be cut to fit. When one would be (a wide
+    table at 80 columns), ``narrow="fold"`` keeps the table and folds long words (accession
+    numbers, model names) across lines, and ``narrow="records"`` prints each row as
+    "Column: value" lines under its first cell.
+    """
+    with out.capture() as drawn:
+        out.print(table)
+    text = drawn.get()
+    if ELLIPSIS not in text:
+        out.file.write(text)
+        return
+    if narrow == "fold":
+        for column in table.columns:
+            column.overflow = "fold"
+        out.print(table)
+        return
+    headers = [" ".join(str(c.header).split()) for c in table.columns]
+    cells = [list(c.cells) for c in table.columns]
+    if table.title:
+        out.print(table.title, style="bold", highlight=False)
+    for row in zip(*cells, strict=True):
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            if str(cell).strip():
+                grid.add_row(f"{header}:", cell)
+        out.print()
+        out.print(f"[bold]{headers[0]}: {row[0]}[/bold]", highlight=False)
+        out.print(grid)
+    if table.caption:
+        out.print(table.caption, highlight=False)
 
 
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
@@ -484,9 +562,10 @@ def _capex_table(result: Any) -> None:
             name,
             justify=justify,  # type: ignore[arg-type]
             no_wrap=not wrap,
-            min_width={"Evidence": 10, "Period": 9, "Derivation": 9}.get(name),
+            min_width={"Evidence": 10, "Period": 9, "Derivation": 10}.get(name),
         )
     footnotes: dict[str, int] = {}
+    sources = Legend("s")
 
     def mark(text: str | None) -> str:
         if not text:
@@ -515,7 +594,9 @@ def _capex_table(result: Any) -> None:
             table.add_row(r.ticker, span, other, "—", f"[dim]{runs}{mark(r.gap)}[/dim]", "", "")
             i = j + 1
             continue
-        evidence = ", ".join(r.accessions[:1]) or (r.source_urls[0] if r.source_urls else "")
+        evidence = ", ".join(r.accessions[:1]) or (
+            sources.ref(r.source_urls[0]) if r.source_urls else ""
+        )
         if len(r.accessions) > 1:
             evidence += f" +{len(r.accessions) - 1}"
         table.add_row(
@@ -528,9 +609,10 @@ def _capex_table(result: Any) -> None:
             escape(f"{'/'.join(r.evidence)}: {evidence}"),
         )
         i += 1
-    out.print(table)
+    print_table(table, narrow="fold")
     for text, number in footnotes.items():
         out.print(f"[{number}] {text}", markup=False, highlight=False)
+    sources.print()
     currencies = sorted({r.currency for r in result.records if r.currency != "USD"})
     if currencies:
         out.print(
@@ -564,8 +646,13 @@ def guidance(
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title=f"Capex guidance vs actuals, USD billions (as of {result.as_of})")
-    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Stated basis"):
-        table.add_column(name, justify="right" if name in ("Guided", "Actual") else "left")
+    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Basis"):
+        table.add_column(
+            name,
+            justify="right" if name in ("Guided", "Actual") else "left",
+            min_width=10 if name == "Announced" else None,
+        )
+    bases = Legend("b")
     for r in result.rows:
         low, high = r.low_usd, r.high_usd
         if low is None and high is None:
@@ -586,9 +673,11 @@ def guidance(
             guided,
             actual,
             surprise,
-            escape(r.basis_as_stated[:60]),
+            escape(bases.ref(r.basis_as_stated)),
         )
-    out.print(table)
+    print_table(table)
+    out.print("Bases as the companies stated them:", highlight=False)
+    bases.print()
     out.print(
         "[dim]Actuals are on each company's headline basis (`jevons capex --basis "
         "headline`); surprise = actual minus the guided midpoint.[/dim]"
@@ -690,7 +779,7 @@ def companies(fmt: FormatOpt = "table") -> None:
         return
     table = Table(title="Companies in the store")
     for name in ("Ticker", "CIK", "Name", "Fiscal year ends", "Evidence", "Years"):
-        table.add_column(name)
+        table.add_column(name, min_width=13 if name == "Years" else None)
     for c in result.rows:
         table.add_row(
             c.ticker or f"CIK{c.cik}",  # the label `capex --company` accepts
@@ -700,7 +789,7 @@ def companies(fmt: FormatOpt = "table") -> None:
             c.evidence,
             c.years,
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command(cls=Command)
@@ -718,7 +807,7 @@ def datasets(fmt: FormatOpt = "table") -> None:
         table.add_row(
             escape(d["name"]), d["kind"], str(d["rows"]), escape(d["origin"]), d["sha256"][:16]
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command("price-index", cls=Command)
@@ -820,7 +909,7 @@ def price_index(
             escape(f"[{t.ci_low:,.1f}, {t.ci_high:,.1f}]"),
             f"{t.r_squared:.2f}",
         )
-    out.print(table)
+    print_table(table)
     factors = [t.factor_per_year for t in result.trends]
     ours = f"{min(factors):,.1f}x to {max(factors):,.1f}x" if factors else "no trend"
     published = jevons.EPOCH_RANGE
@@ -875,26 +964,30 @@ def prices(
     table = Table(
         title=f"LLM API list prices, USD per million tokens (blended {blend[0]:g}:{blend[1]:g})"
     )
-    for name in ("Provider", "Model", "Date", "Input", "Output", "Blended", "Event", "Source"):
+    for name in ("Provider / model", "Date", "Input", "Output", "Blended", "Event", "Source"):
         table.add_column(
-            name, justify="right" if name in ("Input", "Output", "Blended") else "left"
+            name,
+            justify="right" if name in ("Input", "Output", "Blended") else "left",
+            overflow="fold" if name == "Provider / model" else "ellipsis",
+            min_width=10 if name == "Date" else None,
         )
 
     def usd(v: float | None) -> str:
-        return "—" if v is None else f"{v:,.4g}"
+        return "—" if v is None else f"${v:,.4g}"
 
+    sources = Legend("s")
     for r in history.records:
         table.add_row(
-            escape(r.provider),
-            escape(r.model),
+            escape(f"{r.provider} / {r.model}"),
             r.date.isoformat(),
             usd(r.input_usd_per_mtok),
             usd(r.output_usd_per_mtok),
             usd(r.blended_usd_per_mtok),
             escape(r.event),
-            escape(r.source_url or r.source),
+            escape(sources.ref(r.source_url or r.source)),
         )
-    out.print(table)
+    print_table(table, narrow="fold")
+    sources.print()
     out.print(history.summary(), markup=False, highlight=False)
 
 
@@ -915,24 +1008,35 @@ def usage_cmd(
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title="AI usage and spending (growth per year over the dates shown)")
-    for name in ("Series", "Unit", "Points", "First", "Last", "Growth/yr", "90% CI", "Origin"):
-        table.add_column(name, justify="right" if name in ("Points", "Growth/yr") else "left")
+    for name in ("Series", "Unit", "Pts", "First", "Last", "Growth/yr [90% CI]"):
+        table.add_column(
+            name,
+            justify="right" if name == "Pts" else "left",
+            overflow="fold" if name == "Series" else "ellipsis",
+            min_width=10 if name in ("First", "Last") else None,
+        )
+    imported = False
     for s in result.series:
         g = s.growth
         first, last = s.points[0], s.points[-1]
+        if g and g.ci_low and g.ci_high:
+            rate = escape(f"x{g.factor_per_year:,.2f} [{g.ci_low:,.2f}, {g.ci_high:,.2f}]")
+        elif g:
+            rate = f"x{g.factor_per_year:,.2f} end to end"
+        else:
+            rate = "—" if s.is_level else "[dim]not a level[/dim]"
+        imported = imported or s.origin != "shipped"
         table.add_row(
-            escape(s.series),
+            escape(s.series) + ("*" if s.origin != "shipped" else ""),
             escape(s.unit),
             str(len(s.points)),
-            f"{first.date_text}: {first.value:,.4g}",
-            f"{last.date_text}: {last.value:,.4g}",
-            f"x{g.factor_per_year:,.2f}" if g else "—",
-            escape(f"[{g.ci_low:,.2f}, {g.ci_high:,.2f}]")
-            if g and g.ci_low and g.ci_high
-            else ("end to end" if g else "[dim]not a level[/dim]" if not s.is_level else "—"),
-            s.origin,
+            f"{first.date_text}\n{quantity(first.value, s.unit)}",
+            f"{last.date_text}\n{quantity(last.value, s.unit)}",
+            rate,
         )
-    out.print(table)
+    print_table(table)
+    if imported:
+        out.print("* imported by you (`jevons usage import`); the others are shipped.")
     out.print("[dim]Each point's source: `jevons usage --format json` (sources per series).[/dim]")
 
 
@@ -1079,7 +1183,7 @@ def verdict(
     n_ai = len(answer["readings"])
     out.print(answer["headline"], markup=False, highlight=False)
     out.print()
-    out.print(
+    print_table(
         _verdict_table(
             "AI: every reading, strongest evidence first (a bound gets no class)",
             records[1 : 1 + n_ai],
@@ -1088,7 +1192,7 @@ def verdict(
     for line in answer["reasoning"]:
         out.print(f"- {line}", markup=False, highlight=False)
     out.print()
-    out.print(
+    print_table(
         _verdict_table(
             "Historical technologies (specification chosen by unit-root, cointegration and "
             "Wright's-law diagnostics; 10x factor at most the observed fall)",
@@ -1159,7 +1263,7 @@ def analogs(
             else "—",
             escape("; ".join(f"{p.estimate:g} ({p.kind})" for p in r.published)) or "—",
         )
-    out.print(table)
+    print_table(table)
     out.print(
         "Identification: on an experience curve the price falls partly because output "
         "grows (Wright's law), so a levels regression of quantity on price returns about the "
@@ -1203,7 +1307,7 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         table.add_column(name)
     for r in rows:
         table.add_row(r["name"], r["start"], str(r["horizon"]), escape(r["description"]))
-    out.print(table)
+    print_table(table)
 
 
 @scenarios_app.command("show", cls=Command)
@@ -1303,7 +1407,7 @@ def simulate(
                 f"{fmt_cell.format(q['p95'][i] / scale)}]"
             )
         table.add_row(period, *[escape(c) for c in cells])
-    out.print(table)
+    print_table(table)
     if result.by_company is not None and result.shares is not None:
         split = Table(title="Capex by company, median $B (recent shares held fixed)")
         split.add_column("Quarter")
@@ -1313,7 +1417,7 @@ def simulate(
             split.add_row(
                 period, *(f"{result.by_company[t]['p50'][k] / 1e9:,.1f}" for t in result.by_company)
             )
-        out.print(split)
+        print_table(split)
     for text, p in result.events.items():
         out.print(f"P({jevons.event_label(text)}) = {p:.3f}", markup=False, highlight=False)
     if result.conditional is not None:

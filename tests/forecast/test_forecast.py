@@ -115,7 +115,7 @@ def test_forecast_is_seeded() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["forecast", "--basis", "bogus"], "--basis must be one of"),
+        (["forecast", "--basis", "bogus"], "'bogus' is not one of"),
         (["forecast", "--origin", "2019Q1"], "out of range"),
         (["forecast", "--origin", "2030Q1"], "out of range"),
         (["forecast", "--origin", "2024Q9"], "not a calendar quarter"),

@@ -104,7 +104,7 @@ def test_cik_only_filer_is_reachable_and_its_year_end_inferred(store: Store) -> 
     ]
     _ingest_test_filer(store, rows)
     info = next(c for c in companies(store).rows if c.cik == 9)
-    assert info.ticker is None and info.fiscal_year_end == "--09-30"
+    assert info.ticker is None and info.fiscal_year_end == "Sep 30"
     result = capex(["0000000009"], basis="gross", calendar="fiscal", store=store)
     assert [(r.period, r.value_usd) for r in result.values] == [
         ("FY2024Q1", 10),
