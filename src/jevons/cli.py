@@ -302,13 +302,18 @@ def money(usd: float) -> str:
 
 
 def quantity(value: float, unit: str) -> str:
-    """A value in its unit as a reader says it: money for USD, else 900M, 1.2B, 17."""
+    """A value in its unit as a reader says it: money for USD, else 900M, 1.2B, 3,200T, 17
+    (three significant digits, never scientific notation)."""
     if unit.upper() == "USD":
         return money(value)
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+
+    def digits(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= scale:
-            return f"{value / scale:,.3g}{suffix}"
-    return f"{value:,.4g}"
+            return digits(value / scale) + suffix
+    return digits(value)
 
 
 class Legend:
@@ -342,10 +347,14 @@ def print_table(table: Table, *, narrow: str = "records") -> None:
     numbers, model names) across lines, and ``narrow="records"`` prints each row as
     "Column: value" lines under its first cell.
     """
+    from rich.cells import cell_len
+    from rich.text import Text
+
     with out.capture() as drawn:
         out.print(table)
     text = drawn.get()
-    if ELLIPSIS not in text:
+    plain = Text.from_ansi(text).plain
+    if ELLIPSIS not in plain and all(cell_len(ln) <= out.width for ln in plain.splitlines()):
         out.file.write(text)
         return
     if narrow == "fold":
@@ -778,8 +787,8 @@ def companies(fmt: FormatOpt = "table") -> None:
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title="Companies in the store")
-    for name in ("Ticker", "CIK", "Name", "Fiscal year ends", "Evidence", "Years"):
-        table.add_column(name, min_width=13 if name == "Years" else None)
+    for name in ("Ticker", "CIK", "Name", "Year ends", "Evidence", "Fiscal years"):
+        table.add_column(name)
     for c in result.rows:
         table.add_row(
             c.ticker or f"CIK{c.cik}",  # the label `capex --company` accepts
@@ -1634,7 +1643,8 @@ def main() -> None:
         if hasattr(exc, "exit_code") and not hasattr(exc, "format_message"):  # typer.Exit
             sys.exit(int(exc.exit_code))
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # bad options
-            message = " ".join(str(exc.format_message()).split())
+            # "Value error, " is how Typer's value check prefixes a bad choice: not for users.
+            message = " ".join(str(exc.format_message()).split()).replace("Value error, ", "")
             if not message:  # `jevons` alone, or a group without its command: show the help
                 args = [a for a in sys.argv[1:] if not a.startswith("-")]
                 typer.main.get_command(app).main([*args, "--help"], standalone_mode=False)
