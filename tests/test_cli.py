@@ -237,11 +237,11 @@ def test_installed_script_prints_no_traceback(tmp_path: Path) -> None:
 
 
 def test_price_index_reproduces_epoch_table_via_cli() -> None:
-    from conftest import SHARED
+    from conftest import SHARED, SHARED_MISSING
 
     folder = SHARED / "data" / "ai" / "epoch_llm_prices"
     if not folder.exists():
-        pytest.skip("Epoch AI input files not present")
+        pytest.skip(f"{SHARED_MISSING}: no Epoch AI input files")
     golden = Path(__file__).parent / "prices" / "golden" / "epoch_frontier_published.csv"
     published = list(csv.DictReader(golden.open()))
     code, out, err = run(

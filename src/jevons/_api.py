@@ -88,7 +88,7 @@ def capex(
 
     ``companies``: tickers, CIKs in any printed form, filer names, or ``"all"``. ``basis``:
     ``gross``, ``net``, ``with_leases`` or ``headline`` (each company's own headline
-    definition; ``jevons.BASIS_DEFINITIONS`` defines each). ``freq``: ``quarter`` or ``year``;
+    definition; ``jevons.basis_definitions()`` defines each). ``freq``: ``quarter`` or ``year``;
     ``calendar``: ``calendar`` (2025Q1) or ``fiscal`` (FY2025Q3) periods; ``start``/``end``:
     the first and last period by label (2023, 2023Q2, FY2023Q2) or a date. ``vintage``:
     ``latest`` (as restated) or ``first`` (as first reported). ``total`` sums the companies per

@@ -326,3 +326,12 @@ def test_history_and_prices_follow_the_review(built: Built) -> None:
     assert "read as backfire on the specification their diagnostics choose" in built.html
     assert "Trends resting on the same models count once" in built.html
     assert "below-chance scores dropped" in built.html
+
+
+def test_report_does_not_embed_the_local_store_path(built: Built) -> None:
+    """A report is shared: it names "the local store", never a path on the author's disk."""
+    home = built.directory.parent / "home"
+    assert (home / "jevons.duckdb").exists()  # the store the report was built from
+    assert str(home) not in built.html and str(built.directory.parent) not in built.html
+    assert "jevons.duckdb" not in built.html
+    assert "from the local store" in built.html
