@@ -60,12 +60,37 @@ def _no_type(ctx: Any) -> None:
     del ctx
 
 
+def _usage_message(exc: Exception) -> str | None:
+    """The one line for a bad option or argument (Typer's ``UsageError``, recognised by its
+    interface: ``format_message`` and ``exit_code``), or None for anything else."""
+    if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+        return None
+    # "Value error, " is how Typer's value check prefixes a bad choice: not for users.
+    return " ".join(str(exc.format_message()).split()).replace("Value error, ", "") or None
+
+
+def _parse_or_exit(parse: Callable[[], list[str]]) -> list[str]:
+    """Parse a command line; a bad option is one line on stderr and exit code 2, whoever
+    runs the command (the console entry point, or Typer's test runner), never a box."""
+    try:
+        return parse()
+    except Exception as exc:
+        message = _usage_message(exc)
+        if message is None or type(exc).__name__ == "NoArgsIsHelpError":
+            raise
+        err.print(f"error: {message}", markup=False, highlight=False)
+        raise typer.Exit(int(getattr(exc, "exit_code", 2))) from None
+
+
 class Command(TyperCommand):
     """A command whose help follows the conventions of ``_conventional``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _conventional(self.params)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _parse_or_exit(lambda: super(Command, self).parse_args(ctx, args))
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
@@ -80,6 +105,9 @@ class Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _conventional(self.params)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _parse_or_exit(lambda: super(Group, self).parse_args(ctx, args))
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
@@ -1643,8 +1671,7 @@ def main() -> None:
         if hasattr(exc, "exit_code") and not hasattr(exc, "format_message"):  # typer.Exit
             sys.exit(int(exc.exit_code))
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # bad options
-            # "Value error, " is how Typer's value check prefixes a bad choice: not for users.
-            message = " ".join(str(exc.format_message()).split()).replace("Value error, ", "")
+            message = _usage_message(exc)
             if not message:  # `jevons` alone, or a group without its command: show the help
                 args = [a for a in sys.argv[1:] if not a.startswith("-")]
                 typer.main.get_command(app).main([*args, "--help"], standalone_mode=False)

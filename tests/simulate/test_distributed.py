@@ -151,7 +151,7 @@ def test_accumulator_equals_run_stream(
 def test_bad_stream_input_fails_before_any_task() -> None:
     params, periods = scenario_params("baseline", 100, seed=0)
     client: Any = InProcessClient()
-    with pytest.raises(UsageError, match="chunk must be"):
+    with pytest.raises(UsageError, match="`chunk` must be"):
         run_stream_distributed(client, params, periods, paths=100, chunk=0)
     with pytest.raises(UsageError, match="quantiles"):
         run_stream_distributed(client, params, periods, paths=100, quantiles=(1.5,))
