@@ -250,7 +250,7 @@ def test_scenarios_are_frozen() -> None:
 
 def test_the_builtins_are_shipped_as_package_data() -> None:
     assert builtin_names() == BUILTINS
-    root = resources.files("jevons").joinpath("simulate", "builtin")
+    root = resources.files("jevons").joinpath("_simulate", "builtin")
     for name in BUILTINS:
         assert root.joinpath(f"{name}.toml").is_file()
     assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "simulate"
