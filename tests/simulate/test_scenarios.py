@@ -253,7 +253,7 @@ def test_the_builtins_are_shipped_as_package_data() -> None:
     root = resources.files("jevons").joinpath("_simulate", "builtin")
     for name in BUILTINS:
         assert root.joinpath(f"{name}.toml").is_file()
-    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "simulate"
+    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "_simulate"
 
 
 @pytest.mark.parametrize("name", BUILTINS)
