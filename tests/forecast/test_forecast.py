@@ -116,13 +116,12 @@ def test_forecast_is_seeded() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["forecast", "--basis", "bogus"], "--basis must be one of"),
         (["forecast", "--origin", "2019Q1"], "out of range"),
         (["forecast", "--origin", "2030Q1"], "out of range"),
         (["forecast", "--origin", "2024Q9"], "not a calendar quarter"),
         (["forecast", "--horizon-to", "2020Q1"], "must be 1 to"),
-        (["backtest", "--rolling", "--cutoff", "2024-12-31"], "drop --cutoff"),
-        (["backtest"], "needs --cutoff"),
+        (["backtest", "--rolling", "--cutoff", "2024-12-31"], "give no --cutoff"),
+        (["backtest"], "needs a --cutoff date"),
     ],
 )
 def test_bad_input_is_one_line(args: list[str], message: str) -> None:

@@ -283,9 +283,9 @@ def test_read_only_directory(tmp_path: Path) -> None:
 
 
 def test_bad_options_refused() -> None:
-    with pytest.raises(UsageError, match="--basis"):
+    with pytest.raises(UsageError, match="`basis`"):
         build_report("x.html", basis="cash")
-    with pytest.raises(UsageError, match="--paths"):
+    with pytest.raises(UsageError, match="`paths`"):
         build_report("x.html", paths=0)
 
 
@@ -327,3 +327,12 @@ def test_history_and_prices_follow_the_review(built: Built) -> None:
     assert "read as backfire on the specification their diagnostics choose" in built.html
     assert "Trends resting on the same models count once" in built.html
     assert "below-chance scores dropped" in built.html
+
+
+def test_report_does_not_embed_the_local_store_path(built: Built) -> None:
+    """A report is shared: it names "the local store", never a path on the author's disk."""
+    home = built.directory.parent / "home"
+    assert (home / "jevons.duckdb").exists()  # the store the report was built from
+    assert str(home) not in built.html and str(built.directory.parent) not in built.html
+    assert "jevons.duckdb" not in built.html
+    assert "from the local store" in built.html

@@ -147,7 +147,7 @@ def test_accumulator_equals_run_stream(
 def test_bad_stream_input_fails_before_any_task() -> None:
     params, periods = scenario_params("baseline", 100, seed=0)
     client: Any = InProcessClient()
-    with pytest.raises(UsageError, match="chunk must be"):
+    with pytest.raises(UsageError, match="`chunk` must be"):
         run_stream_distributed(client, params, periods, paths=100, chunk=0)
     with pytest.raises(UsageError, match="quantiles"):
         run_stream_distributed(client, params, periods, paths=100, quantiles=(1.5,))
@@ -305,24 +305,24 @@ def test_sweep_spreads_the_paths_of_few_points(scheduler: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: simulate_distributed("baseline", paths=100, workers=0), "--workers must be"),
-        (lambda: simulate_distributed("baseline", paths=100, workers=True), "--workers must be"),
-        (lambda: simulate_distributed("baseline", paths=100, chunk=0), "--chunk must be"),
-        (lambda: simulate_distributed("baseline", paths=0), "--paths must be"),
+        (lambda: simulate_distributed("baseline", paths=100, workers=0), "`workers` must be"),
+        (lambda: simulate_distributed("baseline", paths=100, workers=True), "`workers` must be"),
+        (lambda: simulate_distributed("baseline", paths=100, chunk=0), "`chunk` must be"),
+        (lambda: simulate_distributed("baseline", paths=0), "`paths` must be"),
         (lambda: simulate_distributed("no-such", paths=10), "unknown scenario"),
         (lambda: simulate_distributed("baseline", paths=10, events=["x"]), "event"),
-        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, engine="ray"), "--engine"),
-        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, workers=0), "--workers"),
-        (lambda: sweep("baseline", {}, paths=10), "at least one --grid"),
+        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, engine="ray"), "`engine`"),
+        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, workers=0), "`workers`"),
+        (lambda: sweep("baseline", {}, paths=10), "a non-empty `grid`"),
         (lambda: sweep("baseline", {"elasticity": []}, paths=10), "non-empty list"),
         (lambda: sweep("baseline", {"elasticity": "-1"}, paths=10), "non-empty list"),  # type: ignore[dict-item]
         (
             lambda: sweep("baseline", {"elasticty": [-1]}, paths=10),
-            "--grid elasticty is not a model parameter; did you mean 'elasticity'",
+            "`grid`: elasticty is not a model parameter; did you mean 'elasticity'",
         ),
         (
             lambda: sweep("baseline", {"elasticity": [-1, -9]}, paths=10),
-            r"--grid elasticity = -9 is below its minimum -5",
+            r"`grid`: elasticity = -9 is below its minimum -5",
         ),
         (
             lambda: sweep("baseline", {"lead_time": [2.5]}, paths=10),

@@ -128,7 +128,7 @@ def test_missing_user_agent_explains_how_to_pass_it(
     assert "\n" not in message
     assert "SEC requires a User-Agent" in message
     assert "Jane Doe jane@example.com" in message
-    assert "--user-agent" in message
+    assert "`user_agent`" in message
     assert USER_AGENT_ENV in message
 
 

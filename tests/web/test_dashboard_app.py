@@ -262,7 +262,7 @@ def test_update_fans_runs_within_a_second_for_ten_thousand_paths() -> None:
         ({"elasticity": None}, "Price elasticity of demand has no valid value"),
         ({"lead_time": 13}, "lead_time = 13 is above its maximum 12"),
         ({"demand_growth": float("nan")}, "must be a finite number"),
-        ({"paths": 0}, "--paths must be a whole number from 1"),
+        ({"paths": 0}, "`paths` must be a whole number from 1"),
         ({"paths": 1500.5}, "paths must be a whole number"),
         ({"scenario": "no-such-scenario"}, "unknown scenario 'no-such-scenario'"),
     ],
@@ -426,7 +426,7 @@ def test_capex_callback_without_companies_or_with_a_bad_basis() -> None:
     assert error == "" and notes == []
     assert "Choose at least one company" in figure.layout.annotations[0].text
     _, _, error = update_capex(["AMZN"], "bogus")
-    assert error.startswith("--basis must be one of")
+    assert error.startswith("`basis` must be one of")
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -441,7 +441,7 @@ def test_serve_binds_to_loopback_by_default() -> None:
 
 
 def test_a_port_in_use_is_a_usage_error(held_port: int) -> None:
-    expected = f"port {held_port} on 127.0.0.1 is in use; choose another with --port"
+    expected = f"port {held_port} on 127.0.0.1 is in use; choose another `port`"
     with pytest.raises(UsageError) as info:
         check_port_free("127.0.0.1", held_port)
     assert info.value.message == expected

@@ -122,7 +122,7 @@ def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
     if year is not None:
         if raw.startswith("FY") and not fiscal:
             raise UsageError(
-                f"period '{text}' is a fiscal label: add --calendar fiscal, or give the "
+                f"period '{text}' is a fiscal label: add `calendar='fiscal'`, or give the "
                 "calendar label (2024, 2024Q1)"
             )
         return PeriodBound(text, year=year, quarter=quarter, fiscal=fiscal)
@@ -132,7 +132,7 @@ def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
         pass
     raise UsageError(
         f"period '{text}' is not a year (2024), a quarter (2024Q3), a fiscal label "
-        "(FY2024Q1, with --calendar fiscal) or a date (2024-07-01)"
+        "(FY2024Q1, with `calendar='fiscal'`) or a date (2024-07-01)"
     )
 
 

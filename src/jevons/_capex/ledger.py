@@ -211,7 +211,7 @@ def _unknown_company(known: Sequence[CompanyRow], token: str) -> UnknownCompanyE
     else:
         text += f": not among the {len(known)} filer(s) in the store (`jevons companies`). "
     cik = _cik_token(token)
-    target = f"--cik {cik}" if cik is not None else token.strip()
+    target = str(cik) if cik is not None else token.strip()
     return UnknownCompanyError(f"{text}To add a filer: `jevons ingest sec {target}`")
 
 
@@ -540,7 +540,7 @@ def _coverage_note(
     unit = "quarters" if freq == "quarter" else "years"
     return (
         f"{label}: {basis} is known for {have} of {len(periods)} {unit}; "
-        f"--basis {other} has {count}"
+        f"`basis='{other}'` has {count}"
     )
 
 
@@ -717,7 +717,7 @@ def _within(
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
-        raise UsageError(f"--{name} must be one of {', '.join(choices)}, not '{value}'")
+        raise UsageError(f"`{name}` must be one of {', '.join(choices)}, not '{value}'")
 
 
 def capex(
@@ -752,13 +752,13 @@ def capex(
     _check_choice("source", source, SOURCES)
     if total and calendar == "fiscal":
         raise UsageError(
-            "--total sums calendar periods; it cannot be combined with --calendar fiscal"
+            "`total=True` sums calendar periods; it cannot be combined with `calendar='fiscal'`"
         )
     fiscal = calendar == "fiscal"
     lower = parse_period_bound(start, fiscal=fiscal) if start else None
     upper = parse_period_bound(end, fiscal=fiscal) if end else None
     if lower and upper and not bounds_in_order(lower, upper):
-        raise UsageError(f"--from {start} is after --to {end}")
+        raise UsageError(f"`start` {start} is after `end` {end}")
     notes: list[str] = []
     with using_store(store) as db:
         chosen = resolve_companies(db, companies)

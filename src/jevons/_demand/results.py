@@ -290,6 +290,17 @@ class DemandEstimate:
         )
         return out
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the headline's numbers (``ElasticityResult.to_frame``) with the chosen
+        specification and the levels figure beside them."""
+        frame = self.headline.to_frame()
+        frame["specification"] = self.specification
+        frame["chosen_by"] = self.chosen_by
+        frame["kind"] = self.kind
+        frame["not_identified"] = self.not_identified
+        frame["levels_elasticity"] = self.levels.elasticity if self.levels else None
+        return frame
+
     def to_verdict(self) -> Verdict:
         """The headline as a ``Verdict`` of this estimate's kind, with the reason for no class."""
         base = verdict_from(self.headline, kind=self.kind)

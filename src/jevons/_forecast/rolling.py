@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 import properscoring
 
 from jevons._forecast.data import COMPANIES, Panel, collect, plan_quarters
@@ -170,6 +171,15 @@ class RollingResult:
             "seed": self.seed,
             "notes": list(self.notes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per series and method: the total's scores, then each company's."""
+        rows = [{"series": "total", "method": m, **s} for m, s in self.scores.items()] + [
+            {"series": ticker, "method": m, **s}
+            for ticker, by_method in self.by_company.items()
+            for m, s in by_method.items()
+        ]
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         lines = [

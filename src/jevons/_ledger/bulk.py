@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from jevons import paths
 from jevons._ledger.store import CompanyFacts, Store, using_store
 from jevons._sources.bulk_archive import MemberRead, MemberReader, default_workers
@@ -96,6 +98,12 @@ class BulkResult:
             "bytes_read": self.bytes_read,
             "bytes_compressed": self.bytes_compressed,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per failed member with its reason (the counts are in ``to_dict``)."""
+        return pd.DataFrame(
+            [{"member": m, "reason": r} for m, r in self.failures], columns=["member", "reason"]
+        )
 
     def summary(self, max_failures: int = 10) -> str:
         mb = self.bytes_read / 1e6

@@ -24,7 +24,7 @@ def replace_imported_usage(db: Store, series: str, rows: pd.DataFrame) -> None:
         "SELECT count(*) FROM usage_points WHERE series = ? AND origin = 'shipped'", [series]
     ).fetchone()
     if shipped and shipped[0]:
-        raise UsageError(f"'{series}' is a shipped series; import under another --name")
+        raise UsageError(f"'{series}' is a shipped series; import under another `name`")
     with db.transaction() as tx:
         tx.execute("DELETE FROM usage_points WHERE series = ? AND origin = 'imported'", [series])
         # One columnar statement: DuckDB scans the frame (executemany ran one statement a

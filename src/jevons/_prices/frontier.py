@@ -84,6 +84,11 @@ class FrontierTrend:
     r_squared: float
     models: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """The trend's name in summaries (``trend_label``): benchmark and threshold model."""
+        return trend_label(self)
+
 
 TREND_FIELDS = tuple(f.name for f in fields(FrontierTrend))
 
@@ -496,6 +501,15 @@ class FrontierSummary:
             "kept": [trend_label(t) for t in self.kept],
             "duplicates": [{"dropped": d, "kept": k} for d, k in self.duplicates],
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Two rows, all trends and de-duplicated: count, geometric mean, median, range."""
+        return pd.DataFrame(
+            [
+                {"trends": "all", **self.all_trends.to_dict()},
+                {"trends": "deduplicated", **self.deduplicated.to_dict()},
+            ]
+        )
 
     def summary(self) -> str:
         def describe(stats: FactorStats) -> str:

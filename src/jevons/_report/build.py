@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
 
-from jevons import __version__
 from jevons._capex.bases import BASES
 from jevons._report.blocks import Section
 from jevons._report.sections import BUILDERS, Context
 from jevons._simulate.montecarlo import MAX_PATHS
+from jevons._version import __version__
 from jevons.errors import UsageError
 
 Progress = Callable[[str, int, int], None]
@@ -62,6 +63,23 @@ class ReportResult:
             "size_bytes": self.size_bytes,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per chart, with the section list and the report's own fields beside it."""
+        return pd.DataFrame(
+            [
+                {
+                    "path": str(self.path),
+                    "chart": chart,
+                    "basis": self.basis,
+                    "paths": self.paths,
+                    "seed": self.seed,
+                    "size_bytes": self.size_bytes,
+                }
+                for chart in self.charts
+            ],
+            columns=["path", "chart", "basis", "paths", "seed", "size_bytes"],
+        )
+
     def summary(self) -> str:
         return "\n".join(
             [
@@ -92,9 +110,9 @@ def build_report(
     """
     started = time.perf_counter()
     if basis not in BASES:
-        raise UsageError(f"--basis must be one of {', '.join(BASES)}, not '{basis}'")
+        raise UsageError(f"`basis` must be one of {', '.join(BASES)}, not '{basis}'")
     if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
     target = Path(path).expanduser()
     check_writable(target)
 

@@ -1220,8 +1220,8 @@ def sources_section(ctx: Context) -> Section:
             Markup(
                 "Every dataset the report draws on, with its origin, licence, retrieval date and "
                 "the first 12 hex digits of its sha256 (hover for all 64; "
-                "<code>jevons datasets</code> prints the same). Store: <code>{}</code>."
-            ).format(ctx.datasets.store_path)
+                "<code>jevons datasets</code> prints the same from the local store)."
+            )
         ),
         Table(
             "table-datasets",

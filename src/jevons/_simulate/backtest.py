@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from jevons._capex.guidance import guidance
 from jevons._simulate.calibrate import Calibration, calibrate, forecast_start
@@ -69,6 +70,25 @@ class BacktestResult:
             "paths": self.paths,
             "seed": self.seed,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per method and quarter: the forecast beside the actual, in USD, with the
+        method's MAPE (percent) and 90% coverage over the four quarters."""
+        rows = [
+            {
+                "method": s.method,
+                "quarter": quarter,
+                "forecast_usd": forecast,
+                "actual_usd": actual,
+                "mape_percent": s.mape,
+                "coverage_90": s.coverage_90,
+            }
+            for s in self.scores
+            for quarter, forecast, actual in zip(
+                self.quarters, s.forecast_usd, self.actual_usd, strict=False
+            )
+        ]
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         lines = [

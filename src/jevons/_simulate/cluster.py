@@ -81,7 +81,7 @@ def distributed_module() -> Any:
 
 def check_workers(workers: int) -> int:
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise UsageError(f"--workers must be a whole number >= 1, got {workers!r}")
+        raise UsageError(f"`workers` must be a whole number >= 1, got {workers!r}")
     return int(workers)
 
 
@@ -136,7 +136,7 @@ def dask_client(workers: int = 2, scheduler: str | None = None) -> Iterator[Clie
         return
     if not isinstance(scheduler, str) or not scheduler.strip():
         raise UsageError(
-            f"--scheduler must be an address such as tcp://host:8786, got {scheduler!r}"
+            f"`scheduler` must be an address such as tcp://host:8786, got {scheduler!r}"
         )
     try:
         client = dd.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -212,7 +212,7 @@ def in_order(
             except dd.KilledWorker as exc:
                 raise UsageError(
                     f"a Dask worker died running a task ({exc}); give the workers more memory "
-                    "or make --chunk smaller"
+                    "or make `chunk` smaller"
                 ) from None
             future.release()  # type: ignore[no-untyped-call]
             submit()

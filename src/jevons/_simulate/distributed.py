@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 
-def check_chunk(chunk: int, what: str = "--chunk") -> int:
+def check_chunk(chunk: int, what: str = "`chunk`") -> int:
     """``chunk`` (paths per task) if it is a whole number >= 1."""
     if isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1:
         raise UsageError(f"{what} must be a whole number >= 1, got {chunk!r}")
@@ -184,7 +184,7 @@ def run_stream_distributed(
         raise UsageError(f"paths must be a whole number, got {paths!r}")
     inputs = _resolve(params, paths)
     chunk = check_chunk(chunk)
-    stream_chunk = check_chunk(stream_chunk, "stream_chunk")
+    stream_chunk = check_chunk(stream_chunk, "`stream_chunk`")
     qs = tuple(float(q) for q in quantiles)
     if not qs or not all(0.0 <= q <= 1.0 for q in qs):
         raise UsageError(f"quantiles must be a non-empty list of numbers in [0, 1], got {qs}")

@@ -422,7 +422,7 @@ class SimulationResult:
 def check_paths(paths: int) -> int:
     """``paths`` if it is a whole number from 1 to ``MAX_PATHS``: both engines refuse alike."""
     if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
     return paths
 
 

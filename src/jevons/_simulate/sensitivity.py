@@ -165,7 +165,7 @@ def _metric(output: str, scenario: Scenario) -> Ref:
     """'capex_2027' or 'capex_usd_2027Q4': an output over a year (sum or mean) or a quarter."""
     name, sep, period = output.rpartition("_")
     if not sep or not name:
-        raise UsageError(f"--output '{output}' is not OUTPUT_PERIOD, e.g. capex_2027")
+        raise UsageError(f"`output` '{output}' is not OUTPUT_PERIOD, e.g. capex_2027")
     event = compile_event(f"{ALIASES.get(name, name)} in {period} > 0", scenario.periods)
     assert isinstance(event.left, Ref)
     return event.left
@@ -191,11 +191,11 @@ def sensitivity(
     if not varied:
         raise UsageError(f"scenario {sc.name} sets no distributions: there is nothing to vary")
     if n < 16 or n & (n - 1):
-        raise UsageError(f"--n must be a power of two of at least 16, got {n}")
+        raise UsageError(f"`n` must be a power of two of at least 16, got {n}")
     problem = {"num_vars": len(varied), "names": varied, "bounds": [[0.0, 1.0]] * len(varied)}
     rows = n * (len(varied) + 2)
     if rows > MAX_ROWS:
-        raise UsageError(f"--n {n} needs {rows:,} model runs; at most {MAX_ROWS:,}")
+        raise UsageError(f"`n` {n} needs {rows:,} model runs; at most {MAX_ROWS:,}")
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     params: dict[str, Any] = dict(sc.sample(1, seed))
     for j, name in enumerate(varied):

@@ -132,16 +132,18 @@ def grid_points(
     parameter's range stops the sweep with the scenario loader's one-line message.
     """
     if not isinstance(grid, Mapping) or not grid:
-        raise UsageError("a sweep needs at least one --grid NAME=V1,V2,...")
+        raise UsageError("a sweep needs a non-empty `grid` (parameter name -> values)")
     axes: dict[str, tuple[float, ...]] = {}
     for name, values in grid.items():
         listed = isinstance(values, Sequence | np.ndarray) and not isinstance(values, str | bytes)
         if not listed or len(values) == 0:
-            raise UsageError(f"--grid {name} needs a non-empty list of numbers, got {values!r}")
+            raise UsageError(
+                f"`grid` entry {name} needs a non-empty list of numbers, got {values!r}"
+            )
         # numpy scalars as Python numbers, which the Scenario model's strict numbers accept.
         raw = [v.item() if isinstance(v, np.generic) else v for v in values]
         for value in raw:
-            with_parameters(scenario, {name: value}, context="--grid")
+            with_parameters(scenario, {name: value}, context="`grid`:")
         axes[name] = tuple(float(v) for v in raw)
     count = math.prod(len(v) for v in axes.values())
     if count > MAX_GRID_POINTS:
@@ -149,7 +151,7 @@ def grid_points(
     points = []
     for combo in itertools.product(*axes.values()):
         point = dict(zip(axes, combo, strict=True))
-        points.append((point, with_parameters(scenario, point, context="--grid")))
+        points.append((point, with_parameters(scenario, point, context="`grid`:")))
     return points
 
 
@@ -175,10 +177,10 @@ def sweep(
     ``progress`` gets the number of points done.
     """
     if engine not in ENGINES:
-        raise UsageError(f"unknown --engine '{engine}'; known: {', '.join(ENGINES)}")
+        raise UsageError(f"unknown `engine` '{engine}'; known: {', '.join(ENGINES)}")
     check_paths(paths)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"--seed must be a whole number >= 0, got {seed!r}")
+        raise UsageError(f"`seed` must be a whole number >= 0, got {seed!r}")
     check_workers(workers)
     check_chunk(chunk)
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

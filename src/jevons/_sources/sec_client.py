@@ -47,7 +47,7 @@ _MIN_LIMITER_SLEEP = 0.001
 
 _USER_AGENT_HELP = (
     'the SEC requires a User-Agent naming you and a contact e-mail (e.g. "Jane Doe '
-    f'jane@example.com"); pass --user-agent or set {USER_AGENT_ENV}'
+    f'jane@example.com"); pass `user_agent` or set {USER_AGENT_ENV}'
 )
 
 
@@ -312,7 +312,7 @@ class SecClient:
             raise NetworkError(
                 f"SEC refused the request for CIK {cik:010d} (HTTP 403); it requires a "
                 f"User-Agent naming you with a real contact e-mail, e.g. "
-                f'"Jane Doe jane@example.com" (--user-agent or {USER_AGENT_ENV})'
+                f'"Jane Doe jane@example.com" (`user_agent` or {USER_AGENT_ENV})'
             )
         if status == 429 or status >= 500:
             retry_after = _parse_retry_after(response) if status in (429, 503) else None

@@ -74,6 +74,36 @@ class UsageSeries:
             "sources": sorted({p.source_url for p in self.points if p.source_url}),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per dated point, with its source."""
+        return pd.DataFrame(
+            [
+                {
+                    "series": self.series,
+                    "date": p.date_text,
+                    "value": p.value,
+                    "unit": self.unit,
+                    "source_url": p.source_url,
+                    "source_title": p.source_title,
+                }
+                for p in self.points
+            ]
+        )
+
+    def summary(self) -> str:
+        """One line: points, first and last values, growth per year (or why there is none)."""
+        first, last = self.points[0], self.points[-1]
+        g = self.growth
+        rate = (
+            f"growth x{g.factor_per_year:,.2f} per year ({g.start} to {g.end})"
+            if g
+            else _no_growth_reason(self)
+        )
+        return (
+            f"{self.series} ({self.unit}, {self.origin}): {len(self.points)} points, "
+            f"{first.date_text} {first.value:,.4g} to {last.date_text} {last.value:,.4g}; {rate}"
+        )
+
 
 def _no_growth_reason(s: UsageSeries) -> str:
     if not s.is_level:
@@ -314,7 +344,7 @@ def import_usage(
     file = Path(path)
     series = (name or file.stem).strip()
     if not series:
-        raise UsageError("the series needs a name (--name)")
+        raise UsageError("the series needs a name (`name`)")
     rows = _read_import(file, series)
     with using_store(store) as db:
         replace_imported_usage(db, series, rows)

@@ -49,9 +49,7 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError:
-            raise UsageError(
-                f"port {port} on {host} is in use; choose another with --port"
-            ) from None
+            raise UsageError(f"port {port} on {host} is in use; choose another `port`") from None
 
 
 def is_loopback(host: str) -> bool:
@@ -73,7 +71,7 @@ def exposure_warning(host: str) -> str | None:
         return None
     return (
         f"warning: the dashboard is exposed on {host}: anyone who can reach this machine can "
-        "read your store and run simulations on it; use --host 127.0.0.1 to keep it local"
+        "read your store and run simulations on it; use `host='127.0.0.1'` to keep it local"
     )
 
 
@@ -86,7 +84,7 @@ def _make_server(host: str, port: int, *, debug: bool) -> BaseWSGIServer:
         return make_server(host, port, app.server, threaded=True)
     except OSError:
         # Taken between the check and the bind.
-        raise UsageError(f"port {port} on {host} is in use; choose another with --port") from None
+        raise UsageError(f"port {port} on {host} is in use; choose another `port`") from None
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, debug: bool = False) -> None:
