@@ -221,4 +221,4 @@ def test_cli_booms_table_csv_and_bad_basis() -> None:
     assert csv_out.exit_code == 0 and csv_out.stdout.startswith("name,peak_year")
     assert ",nan," not in csv_out.stdout
     bad = runner.invoke(app, ["booms", "--basis", "nope"])
-    assert bad.exit_code == 2 and "error: --basis must be one of" in bad.output
+    assert bad.exit_code == 2 and "error: Invalid value for '--basis'" in bad.output
