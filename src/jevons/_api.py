@@ -176,13 +176,31 @@ def ingest_sec(
     )
 
 
+def _input_cap(max_input_mb: float | None) -> int | None:
+    """``max_input_mb`` megabytes as bytes, or None for the default cap (200 MB, or the
+    JEVONS_MAX_INPUT_MB environment variable)."""
+    if max_input_mb is None:
+        return None
+    if isinstance(max_input_mb, bool) or not 0 < max_input_mb < float("inf"):
+        raise UsageError(f"`max_input_mb` must be a positive number, got {max_input_mb!r}")
+    return max(1, int(max_input_mb * 1_000_000))
+
+
 def ingest_sec_file(
-    files: Sequence[Path | str] | Path | str, *, store: Store | None = None
+    files: Sequence[Path | str] | Path | str,
+    *,
+    store: Store | None = None,
+    max_input_mb: float | None = None,
 ) -> IngestResult:
-    """Store saved companyfacts JSON files (offline); one call stores all of them or none."""
+    """Store saved companyfacts JSON files (offline); one call stores all of them or none.
+    A file over ``max_input_mb`` megabytes (default 200) is refused after reading that much."""
     from jevons._ledger.ingest import ingest_sec_file as run
 
-    return run([files] if isinstance(files, Path | str) else files, store=store)
+    return run(
+        [files] if isinstance(files, Path | str) else files,
+        store=store,
+        max_bytes=_input_cap(max_input_mb),
+    )
 
 
 def ingest_bulk(
@@ -191,12 +209,30 @@ def ingest_bulk(
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     store: Store | None = None,
+    max_input_mb: float | None = None,
+    workers: int | None = None,
+    batch: int | None = None,
 ) -> BulkResult:
-    """Ingest the SEC's nightly companyfacts.zip (every filer, offline); ``limit`` stops after
-    that many archive members; ``progress(done, total)`` is called as members are read."""
+    """Ingest the SEC's nightly companyfacts.zip (every filer, offline).
+
+    ``limit`` stops after that many archive members; ``progress(done, total)`` is called as
+    members are committed; a member over ``max_input_mb`` megabytes (default 200) is reported
+    as failed after reading that much; ``workers`` processes parse ahead (default: one per
+    spare core); ``batch`` filers are committed per transaction (default 64: an interruption
+    costs at most that batch, which a re-run writes again).
+    """
+    from jevons._ledger.bulk import DEFAULT_BATCH
     from jevons._ledger.bulk import ingest_bulk as run
 
-    return run(archive, limit=limit, progress=progress, store=store)
+    return run(
+        archive,
+        limit=limit,
+        progress=progress,
+        store=store,
+        max_member_bytes=_input_cap(max_input_mb),
+        workers=workers,
+        batch=DEFAULT_BATCH if batch is None else batch,
+    )
 
 
 # --- prices and usage ---------------------------------------------------------------------

@@ -739,14 +739,26 @@ def ingest_sec_cmd(
         ),
     ] = None,
     refresh: Annotated[bool, typer.Option(help="Download again despite the cache.")] = False,
+    max_input_mb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-input-mb",
+            help="Refuse a --file or --bulk member larger than this many MB (default 200, or "
+            "JEVONS_MAX_INPUT_MB; downloads use the variable).",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Ingest SEC XBRL companyfacts for tickers, CIKs, saved files, or the bulk archive."""
     if bulk is not None:
         if tickers or cik or file:
             raise UsageError("give --bulk alone, without tickers, --cik or --file")
-        _ingest_bulk(bulk, limit, fmt)
+        _ingest_bulk(bulk, limit, fmt, max_input_mb)
         return
+    if max_input_mb is not None and not file:
+        raise UsageError(
+            "--max-input-mb goes with --file or --bulk (downloads: set JEVONS_MAX_INPUT_MB)"
+        )
     if limit is not None:
         raise UsageError("--limit goes with --bulk")
     if file and tickers and not cik:
@@ -759,7 +771,7 @@ def ingest_sec_cmd(
     if not file and not names:
         raise UsageError("name a ticker, a --cik, or a --file to ingest")
     if file:
-        result = jevons.ingest_sec_file(file)
+        result = jevons.ingest_sec_file(file, max_input_mb=max_input_mb)
     else:
         for c in cik or []:
             if not c.strip().isdigit():
@@ -771,7 +783,7 @@ def ingest_sec_cmd(
         _emit_records([c.__dict__ for c in result.companies], fmt)
 
 
-def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
+def _ingest_bulk(archive: Path, limit: int | None, fmt: str, max_input_mb: float | None) -> None:
     """One progress bar over the archive's members (on a terminal), then the counts."""
     from rich.progress import Progress
 
@@ -786,7 +798,10 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
         bar.start()
     try:
         result = jevons.ingest_bulk(
-            archive, progress=step if bar is not None else None, limit=limit
+            archive,
+            progress=step if bar is not None else None,
+            limit=limit,
+            max_input_mb=max_input_mb,
         )
     finally:
         if bar is not None:

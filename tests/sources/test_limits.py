@@ -207,3 +207,51 @@ def test_escape_sequences_never_reach_the_store_or_terminal(tmp_path: Path, stor
     with open_store() as db:
         names = [c.name for c in db.companies() if c.cik == 1999003]
     assert names == ["EVIL CO error: fake"]
+
+
+# --- the cap as an option ------------------------------------------------------------------------
+
+
+def test_max_input_mb_option_refuses_a_larger_file(jevons_home: Path) -> None:
+    amazon = COMPANYFACTS / "CIK0001018724.json"
+    size_mb = amazon.stat().st_size / 1e6
+    result = CliRunner().invoke(
+        app, ["ingest", "sec", "--file", str(amazon), "--max-input-mb", f"{size_mb / 2:.6f}"]
+    )
+    assert result.exit_code == InputDataError.exit_code
+    assert "larger than the" in result.stderr and "input limit" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    ok = CliRunner().invoke(
+        app, ["ingest", "sec", "--file", str(amazon), "--max-input-mb", f"{size_mb * 2:.6f}"]
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_max_input_mb_option_caps_bulk_members(tmp_path: Path, jevons_home: Path) -> None:
+    archive = tmp_path / "companyfacts.zip"
+    amazon = (COMPANYFACTS / "CIK0001018724.json").read_bytes()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("CIK0001018724.json", amazon)
+    limit = f"{len(amazon) / 2e6:.6f}"
+    result = CliRunner().invoke(
+        app, ["ingest", "sec", "--bulk", str(archive), "--max-input-mb", limit, "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["failed"] == 1 and "limit per member" in report["failures"][0]["reason"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf"])
+def test_max_input_mb_option_must_be_positive(value: str, jevons_home: Path) -> None:
+    amazon = COMPANYFACTS / "CIK0001018724.json"
+    result = CliRunner().invoke(
+        app, ["ingest", "sec", "--file", str(amazon), "--max-input-mb", value]
+    )
+    assert result.exit_code == UsageError.exit_code
+    assert "--max-input-mb must be a positive number" in result.stderr
+
+
+def test_max_input_mb_option_is_for_files_and_archives(jevons_home: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", "sec", "AMZN", "--max-input-mb", "5"])
+    assert result.exit_code == UsageError.exit_code
+    assert "JEVONS_MAX_INPUT_MB" in result.stderr
