@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
+import jevons
 import jevons.cli as cli
 from jevons._capex.guidance import GuidanceResult, GuidanceRow, money_range
 from jevons._report.sections import Context, _guidance_table
@@ -61,7 +62,7 @@ def test_cli_report_and_summary_print_the_same_range(monkeypatch: pytest.MonkeyP
     summary = result.summary().splitlines()[1:]
     report = _guidance_table(Context(basis="gross", paths=10, seed=1), rows)
     guided = report.columns.index("Guided")
-    monkeypatch.setattr(cli, "guidance_register", lambda *a, **k: result)
+    monkeypatch.setattr(jevons, "guidance", lambda *a, **k: result)
     run = CliRunner().invoke(cli.app, ["guidance"], env={"COLUMNS": "250"})
     assert run.exit_code == 0, run.output
     cli_lines = {r.ticker: ln for r in rows for ln in run.stdout.splitlines() if r.ticker in ln}
