@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -166,6 +168,41 @@ def test_unchanged_inputs_hit(tmp_path: Path, counted: list[build.Options]) -> N
     assert second.sections == first.sections == ("headline",)
     assert second.sources == ("https://example.com/a",)
     assert steps == [("headline", 1, 1)]  # progress still reported, section by section
+    assert _page(tmp_path / "a.html") == _page(tmp_path / "b.html")
+
+
+def test_reading_back_imports_no_analysis(tmp_path: Path, counted: list[build.Options]) -> None:
+    """A saved report is laid out without importing the analyses (statsmodels, scipy, the
+    simulator) beyond what ``import jevons`` itself imports: that is what makes it about as
+    quick as a capex query."""
+    build_report(tmp_path / "a.html", paths=10)
+    heavy = (
+        "statsmodels",
+        "scipy",
+        "SALib",
+        "linearmodels",
+        "jevons._simulate",
+        "jevons._verdict",
+        "jevons._analogs",
+        "jevons._forecast",
+        "jevons._report.sections",
+    )
+    code = (
+        "import sys\n"
+        "import jevons\n"
+        "before = set(sys.modules)\n"
+        "from jevons._report import build_report\n"
+        f"r = build_report({str(tmp_path / 'b.html')!r}, paths=10)\n"
+        "print(','.join(r.sections))\n"
+        "added = set(sys.modules) - before\n"
+        f"print(','.join(sorted(m for m in added if m.startswith({heavy!r}))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    sections, imported = done.stdout.splitlines()
+    assert sections == "headline"  # the stand-in's section: read back, not rebuilt
+    assert imported == ""
     assert _page(tmp_path / "a.html") == _page(tmp_path / "b.html")
 
 

@@ -672,8 +672,9 @@ def sharing_store() -> Iterator[Store]:
 
     Inside, every ``using_store(None)`` reuses this connection instead of opening and checking
     the store again: the report's analyses ask for it about 90 times, at tens of milliseconds
-    each. Holding one connection also keeps other processes from writing while the run reads,
-    so every analysis sees the same data. Nested calls share the outer connection.
+    each. Holding one connection also means every analysis sees the same data; the price is
+    that, as DuckDB lets one process open the file at a time, another jevons process waits
+    (up to ``JEVONS_LOCK_TIMEOUT``) until the run ends. Nested calls share the outer connection.
     """
     current = _SHARED.get()
     if current is not None and current.path == paths.store_path():
