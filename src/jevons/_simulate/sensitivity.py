@@ -231,10 +231,11 @@ def _analyze(problem: dict[str, Any], y: np.ndarray, seed: int) -> dict[str, Any
     SALib seeds its bootstrap only when the seed is truthy (``if seed:``); with seed 0 it draws
     from numpy's global generator, so the same call gave other intervals on every run (and a
     report read back from the cache could not equal a rebuilt one). The global generator is
-    therefore seeded with ``seed`` for the call and restored after; other seeds are unaffected.
+    therefore seeded (with 0, the seed asked for) for the call and restored after; for any
+    other seed SALib uses its own seeded generator and this changes nothing.
     """
     state = np.random.get_state()
-    np.random.seed(seed)
+    np.random.seed(0)
     try:
         return dict(sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed))
     finally:
