@@ -77,3 +77,40 @@ def test_sobol_intervals_reproducible_with_seed_zero(refits: list[int]) -> None:
     assert np.random.random() == expected_next
     other = sens.sensitivity("deepseek-shock", output="capex_2027", n=64, seed=3)
     assert [i.s1_conf for i in other.indices] != [i.s1_conf for i in a.indices]
+
+
+def test_history_asks_the_ledger_once_per_shared_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from jevons._ledger.store import sharing_store
+    from jevons._simulate import history
+
+    asked: list[tuple[str, ...]] = []
+    real = history.capex
+
+    def counting(companies, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(tuple(companies))
+        return real(companies, **kwargs)
+
+    monkeypatch.setattr(history, "capex", counting)
+    alone = history.total_capex(date(2024, 12, 31))
+    history.total_capex()
+    assert len(asked) == 2  # no shared store: every call reads the ledger
+    asked.clear()
+    with sharing_store() as db:
+        shared = history.total_capex(date(2024, 12, 31))
+        full = history.total_capex()
+        base = history.installed_base(
+            full[0].label, capex0=full[0].value_usd, hw_decline=0.3, life=20, lead_time=2
+        )
+        history.installed_base(
+            full[0].label, capex0=full[0].value_usd, hw_decline=0.3, life=20, lead_time=2
+        )
+        assert shared == alone and base > 0
+        assert sorted(asked) == sorted(
+            [tuple(history.HYPERSCALERS)] + [(t,) for t in history.HYPERSCALERS]
+        )
+        with db.transaction() as tx:  # a write clears what was kept
+            tx.execute("UPDATE shipped_capex SET value_usd = value_usd + 1 WHERE rowid = 0")
+        history.total_capex()
+        assert len(asked) == 1 + 1 + len(history.HYPERSCALERS)

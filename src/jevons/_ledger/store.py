@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -153,6 +153,9 @@ class Store:
         self.con = con
         #: Transactions committed through this connection: what a failed later write keeps.
         self.committed = 0
+        #: Results derived from this connection's data, reused while it stays open (a report
+        #: holds one open through ``sharing_store``); every committed write clears them.
+        self.memo: dict[Hashable, Any] = {}
 
     def close(self) -> None:
         self.con.close()
@@ -188,6 +191,7 @@ class Store:
                 self.con.execute("ROLLBACK")
             raise self._write_failed(exc) from None
         self.committed += 1
+        self.memo.clear()
 
     def _write_failed(self, exc: duckdb.Error) -> StoreError:
         kept = (
