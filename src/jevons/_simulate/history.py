@@ -42,7 +42,7 @@ def _ledger(ticker: str | None) -> tuple[CapexRecord, ...]:
     """The quarterly total (``ticker`` None) or one company's fiscal years, from the store.
 
     Calibration, installed base, backtest and forecast each ask for these, for every cutoff:
-    a report asked the ledger 99 times for a handful of distinct answers. They are therefore
+    a report asked the ledger 68 times from here, for 5 distinct answers. They are therefore
     kept on the store connection while it stays open (``Store.memo``: a report's one shared
     connection; a write clears them) and recomputed for each call otherwise.
     """
