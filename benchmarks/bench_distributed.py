@@ -122,9 +122,11 @@ def main() -> int:
 
     from distributed import Client
 
-    from jevons._simulate.distributed import local_cluster, simulate_distributed, sweep
+    from jevons._simulate.cluster import local_cluster
+    from jevons._simulate.distributed import simulate_distributed
     from jevons._simulate.montecarlo import simulate
     from jevons._simulate.scenarios import load_scenario
+    from jevons._simulate.sweep import sweep
 
     periods = load_scenario(SCENARIO).horizon
     scaling = parallel_scaling(args.workers)

@@ -75,6 +75,11 @@ FACTS_LICENCE = (
     "each row names its source"
 )
 
+BOOM_ORIGIN = (
+    "shared/data/{name} of the jevons reference data (compiled 2026-11 from primary statistics, "
+    "papers and press; see SOURCES.md there)"
+)
+
 DATASETS = {
     "capex_annual": {
         "file": "capex_annual.csv",
@@ -195,6 +200,55 @@ DATASETS = {
         "licence": "pcdb.santafe.edu public database; repository licence not stated",
         "retrieved": "2026-11-27",
         "description": "Unit cost and yearly production of 49 technologies (Nagy et al. 2013).",
+    },
+    "telecom_boom": {
+        "file": "booms/telecom_boom.csv",
+        "origin": BOOM_ORIGIN.format(name="booms/telecom_boom.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "US telecom boom 1990-2010: carrier capex (large carriers, industry "
+        "snapshots), Internet traffic, transit and capacity prices, fibre build and use, "
+        "bankruptcies; ranges kept as text, each row with its source.",
+    },
+    "railway_boom": {
+        "file": "booms/railway_boom.csv",
+        "origin": BOOM_ORIGIN.format(name="booms/railway_boom.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "UK railway mania 1836-1883 and US railroads 1850-1916: authorisations, "
+        "miles, investment and its share of national income, panics; each row with its source.",
+    },
+    "other_booms": {
+        "file": "booms/other_booms.csv",
+        "origin": BOOM_ORIGIN.format(name="booms/other_booms.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "US electrical industry 1910-1934 and US IT investment as a share of GDP "
+        "1993-2007; each row with its source.",
+    },
+    "boom_comparisons": {
+        "file": "booms/comparisons.csv",
+        "origin": BOOM_ORIGIN.format(name="booms/comparisons.csv"),
+        "licence": FACTS_LICENCE,
+        "retrieved": "2026-12-01",
+        "description": "Dated statements (2023-2026) comparing AI capex with railways, telecom, "
+        "electrification and the dot-com boom: who, when, which metric and figure.",
+    },
+    "us_gdp_annual": {
+        "file": "macro/us_gdp_annual.csv",
+        "origin": BOOM_ORIGIN.format(name="macro/us_gdp_annual.csv"),
+        "licence": "Public domain (US government statistics: BEA, FRED)",
+        "retrieved": "2026-12-01",
+        "description": "US current-dollar GDP 1990-2025 (BEA; FRED GDPA from 2000), with "
+        "vintage notes.",
+    },
+    "us_gdp_quarterly": {
+        "file": "macro/us_gdp_quarterly.csv",
+        "origin": BOOM_ORIGIN.format(name="macro/us_gdp_quarterly.csv"),
+        "licence": "Public domain (US government statistics: BEA, FRED)",
+        "retrieved": "2026-12-01",
+        "description": "US GDP at a seasonally adjusted annual rate, 2022Q1-2026Q2 (FRED GDP), "
+        "a later vintage than the annual file.",
     },
     "tickers": {
         "file": "tickers.csv",

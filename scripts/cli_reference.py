@@ -54,7 +54,9 @@ def render() -> str:
             lines.append("| argument or option | description |")
             lines.append("|---|---|")
             for name, text in rows:
-                lines.append(f"| `{name}` | {' '.join(text.split()).replace('|', '/')} |")
+                # A "|" (choices: [table|csv|json]) would end the cell, even inside a code span.
+                shown = name.replace("|", "\\|")
+                lines.append(f"| `{shown}` | {' '.join(text.split()).replace('|', '/')} |")
             lines.append("")
     return "\n".join(lines)
 

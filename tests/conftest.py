@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from jevons._ledger.store import store_digest as ledger_store_digest
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPANYFACTS = FIXTURES / "companyfacts"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+#: The skip reasons of tests that need something outside the checkout; the terminal summary
+#: counts the tests skipped for each (pytest_terminal_summary below), so none skips silently.
+SHARED_MISSING = f"the reference data folder {SHARED} (../shared beside the checkout) is missing"
+CHROMIUM_MISSING = "Debian's chromium is not installed (.ci/run installs it)"
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +111,7 @@ FLAGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+        pytest.skip(CHROMIUM_MISSING)
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -133,3 +138,25 @@ def page(browser: Any) -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many tests skipped for want of the reference data folder or of chromium: a
+    green run without them has not checked the shipped data against its reference copies,
+    nor the report and dashboard in a browser."""
+    counts: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = _skip_reason(report)
+        for missing in (SHARED_MISSING, CHROMIUM_MISSING):
+            if missing in reason:
+                counts[missing] += 1
+    if not counts:
+        return
+    terminalreporter.write_sep("-", "tests skipped for want of something outside the checkout")
+    for missing, n in counts.items():
+        terminalreporter.write_line(f"{n} test(s) skipped: {missing}")

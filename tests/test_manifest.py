@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, SHARED_MISSING
 
 DATA = Path(str(resources.files("jevons").joinpath("data")))
 
@@ -62,7 +62,7 @@ COPIES = [
 def test_shipped_data_equals_reference_copy(shipped: str, reference: str) -> None:
     ref = SHARED / "data" / reference
     if not ref.exists():
-        pytest.skip(f"reference copy {ref} not present")
+        pytest.skip(f"{SHARED_MISSING}: no reference copy {ref}")
     assert (DATA / shipped).read_bytes() == ref.read_bytes()
 
 

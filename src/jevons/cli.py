@@ -3,31 +3,121 @@ Python function (the same one a notebook user calls) and rendering its result.""
 
 from __future__ import annotations
 
+import ast
 import csv
 import functools
 import io
 import json
 import os
+import re
+import shlex
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar, get_args, get_origin
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
-from jevons._capex.bases import BASIS_DEFINITIONS
-from jevons._capex.companies import companies as list_companies
-from jevons._capex.guidance import guidance as guidance_register
-from jevons._capex.ledger import capex as capex_ledger
-from jevons._ledger.bulk import ingest_bulk
-from jevons._ledger.ingest import ingest_sec, ingest_sec_file
-from jevons._ledger.sources_info import datasets as datasets_info
+import jevons
 from jevons.errors import JevonsError, UsageError
 from jevons.safe_output import finite_or_none, safe_cell
+
+#: How a value is named in help, by its Python type (click's own names).
+VALUE_NAMES: dict[Any, str] = {str: "TEXT", int: "INTEGER", float: "FLOAT", Path: "PATH"}
+
+
+def _conventional(params: list[Any]) -> None:
+    """Help as command lines usually show it: a flag takes no value, so it shows none; an
+    option with fixed values lists them ([gross|net|...]); any other value is named in
+    capitals (TEXT, INTEGER, PATH) rather than as a Python type (``<str>``, ``<list[Path]>``).
+    """
+    for param in params:
+        option = param.param_type_name == "option"
+        if option and (param.is_flag or param.count):
+            param.metavar = ""
+            continue
+        if param.metavar is not None:
+            continue
+        descriptor = param.type_descriptor
+        annotation = descriptor.annotation
+        if get_origin(annotation) is list:
+            (annotation,) = get_args(annotation)
+        if descriptor.choices:
+            param.metavar = "[" + "|".join(str(c) for c in descriptor.choices) + "]"
+        elif option:
+            param.metavar = VALUE_NAMES.get(annotation, "VALUE")
+        else:  # an argument: its name, as in the usage line, and no type beside it
+            param.metavar = (param.name or "").upper()
+            param.display_type_rich = _no_type
+
+
+def _no_type(ctx: Any) -> None:
+    """An argument's type column: empty (its name says what it takes)."""
+    del ctx
+
+
+def _usage_message(exc: Exception) -> str | None:
+    """The one line for a bad option or argument (Typer's ``UsageError``, recognised by its
+    interface: ``format_message`` and ``exit_code``), or None for anything else."""
+    if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+        return None
+    # "Value error, " is how Typer's value check prefixes a bad choice: not for users.
+    return " ".join(str(exc.format_message()).split()).replace("Value error, ", "") or None
+
+
+def _parse_or_exit(parse: Callable[[], list[str]]) -> list[str]:
+    """Parse a command line; a bad option is one line on stderr and exit code 2, whoever
+    runs the command (the console entry point, or Typer's test runner), never a box."""
+    try:
+        return parse()
+    except Exception as exc:
+        message = _usage_message(exc)
+        if message is None or type(exc).__name__ == "NoArgsIsHelpError":
+            raise
+        err.print(f"error: {message}", markup=False, highlight=False)
+        raise typer.Exit(int(getattr(exc, "exit_code", 2))) from None
+
+
+class Command(TyperCommand):
+    """A command whose help follows the conventions of ``_conventional``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _conventional(self.params)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _parse_or_exit(lambda: super(Command, self).parse_args(ctx, args))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            _conventional([option])
+        return option
+
+
+class Group(TyperGroup):
+    """A command group whose own options follow the conventions of ``_conventional``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _conventional(self.params)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return _parse_or_exit(lambda: super(Group, self).parse_args(ctx, args))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            _conventional([option])
+        return option
+
+
+#: -h works as --help for every command (click passes the setting down to subcommands).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="jevons",
@@ -35,19 +125,58 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=Group,
+    context_settings=CONTEXT,
 )
-ingest_app = typer.Typer(help="Add filings to the store.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Add filings to the store.", no_args_is_help=True, cls=Group)
 app.add_typer(ingest_app, name="ingest")
 usage_app = typer.Typer(
     help="AI usage and spending series, with sources and growth rates.",
     invoke_without_command=True,
+    cls=Group,
 )
 app.add_typer(usage_app, name="usage")
 scenarios_app = typer.Typer(
     help="Built-in simulation scenarios (TOML), to run or to start a file from.",
     invoke_without_command=True,
+    cls=Group,
 )
 app.add_typer(scenarios_app, name="scenarios")
+
+# The values options accept, as the library functions check them (tests/test_api.py keeps
+# these equal to the library's own lists; the CLI lists them here so that `jevons --help`
+# need not import the analyses).
+Basis = Literal["gross", "net", "with_leases", "headline"]
+Freq = Literal["quarter", "year"]
+CalendarKind = Literal["calendar", "fiscal"]
+Vintage = Literal["latest", "first"]
+Source = Literal["auto", "sec", "shipped"]
+HedonicFreq = Literal["year", "half", "quarter"]
+HedonicErrors = Literal["cluster", "hc1"]
+ElasticityMethod = Literal["ols_hac", "bootstrap", "first_difference", "iv"]
+Specification = Literal["auto", "levels", "trend", "first_difference", "iv"]
+PriceIndexMethod = Literal["frontier", "hedonic"]
+Engine = Literal["local", "dask"]
+Format = Literal["table", "csv", "json"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"jevons {jevons.__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """When AI gets cheaper, does total spending on AI fall or rise? Evidence, with sources."""
+
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -55,7 +184,53 @@ err = Console(stderr=True, soft_wrap=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-FORMATS = ("table", "csv", "json")
+
+#: Parameters whose option is not ``--`` + the name with hyphens (``as_of`` is ``--as-of``).
+OPTION_FOR = {
+    "start": "--from",
+    "end": "--to",
+    "include_gaps": "--gaps",
+    "events": "--event",
+    "controls": "--control",
+    "benchmarks": "--benchmark",
+    "specification": "--spec",
+    "files": "--file",
+    "companies": "--company",
+    "path": "--output",
+    "weights_file": "--weights-file",
+}
+#: Parameters with no option of their own, named in words on the command line.
+NO_OPTION = {"chunk": "the chunk size", "stream_chunk": "the stream chunk size"}
+_PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)(?:=([^`]*))?`")
+
+
+def _option_text(match: re.Match[str]) -> str:
+    """One parameter of a library message as the command line spells it: `paths` is --paths,
+    `calendar='fiscal'` is --calendar fiscal, `total=True` is --total, a list repeats."""
+    name, value = match.group(1), match.group(2)
+    if name in NO_OPTION:
+        return NO_OPTION[name]
+    option = OPTION_FOR.get(name, "--" + name.replace("_", "-"))
+    if value is None:
+        return option
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value
+    if parsed is True:
+        return option
+    if parsed is False:
+        return "--no-" + option.removeprefix("--")
+    if isinstance(parsed, list | tuple):
+        return " ".join(f"{option} {shlex.quote(str(v))}" for v in parsed)
+    return f"{option} {shlex.quote(str(parsed))}"
+
+
+def cli_message(message: str) -> str:
+    """A library message (parameters in backticks, as a Python caller passes them) in the
+    command line's terms (as its options): "`start` 2025 is after `end` 2024" becomes
+    "--from 2025 is after --to 2024"."""
+    return _PARAMETER.sub(_option_text, message)
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -66,15 +241,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except JevonsError as exc:
-            err.print(f"error: {exc.message}", markup=False, highlight=False)
+            err.print(f"error: {cli_message(exc.message)}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
 
 
 def _flat(value: Any) -> Any:
@@ -127,9 +297,7 @@ def _emit_result(fmt: str, document: Any, rows: list[dict[str, Any]], summary: s
 
 
 def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
-    from jevons._capex.rank import rank
-
-    result = rank(year, basis=basis, top=top)
+    result = jevons.capex_rank(year, basis=basis, top=top)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -147,10 +315,97 @@ def _rank(year: int, basis: str, top: int | None, fmt: str) -> None:
             r.derivation or "",
             escape(", ".join(r.accessions[:2])),
         )
-    out.print(table)
+    print_table(table)
     out.print(f"{result.unranked} filer(s) in the store have no {year} value.", markup=False)
     if result.other_currency:
         out.print(result.currency_note, markup=False, highlight=False)
+
+
+def money(usd: float) -> str:
+    """US dollars as money, scaled to the amount: $47.0B, $2,058.0M, $950.0K, $12.50."""
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(usd) >= scale:
+            return f"${usd / scale:,.1f}{suffix}"
+    return f"${usd:,.2f}"
+
+
+def quantity(value: float, unit: str) -> str:
+    """A value in its unit as a reader says it: money for USD, else 900M, 1.2B, 3,200T, 17
+    (three significant digits, never scientific notation)."""
+    if unit.upper() == "USD":
+        return money(value)
+
+    def digits(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= scale:
+            return digits(value / scale) + suffix
+    return digits(value)
+
+
+class Legend:
+    """Long cell texts (source URLs, stated bases) as numbered references printed under the
+    table, so that the table fits the terminal and no text is cut to "…"."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.entries: dict[str, str] = {}
+
+    def ref(self, text: str) -> str:
+        """The reference printed in the cell, "[s1]", for ``text`` (one per distinct text)."""
+        if not text:
+            return ""
+        return self.entries.setdefault(text, f"[{self.prefix}{len(self.entries) + 1}]")
+
+    def print(self) -> None:
+        for text, key in self.entries.items():
+            out.print(f"{key} {text}", markup=False, highlight=False)
+
+
+#: What rich puts where it cuts a cell short.
+ELLIPSIS = "\u2026"
+
+
+def print_table(table: Table, *, narrow: str = "records") -> None:
+    """Print a table within the terminal's width without cutting any cell to "…".
+
+    The table is drawn as usual when no cell has to be cut to fit. When one would be (a wide
+    table at 80 columns), ``narrow="fold"`` keeps the table and folds long words (accession
+    numbers, model names) across lines, and ``narrow="records"`` prints each row as
+    "Column: value" lines under its first cell.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    with out.capture() as drawn:
+        out.print(table)
+    text = drawn.get()
+    plain = Text.from_ansi(text).plain
+    if ELLIPSIS not in plain and all(cell_len(ln) <= out.width for ln in plain.splitlines()):
+        out.file.write(text)
+        return
+    if narrow == "fold":
+        for column in table.columns:
+            column.overflow = "fold"
+        out.print(table)
+        return
+    headers = [" ".join(str(c.header).split()) for c in table.columns]
+    cells = [list(c.cells) for c in table.columns]
+    if table.title:
+        out.print(table.title, style="bold", highlight=False)
+    for row in zip(*cells, strict=True):
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            if str(cell).strip():
+                grid.add_row(f"{header}:", cell)
+        out.print()
+        out.print(f"[bold]{headers[0]}: {row[0]}[/bold]", highlight=False)
+        out.print(grid)
+    if table.caption:
+        out.print(table.caption, highlight=False)
 
 
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_white")
@@ -182,7 +437,12 @@ def _bar_chart(records: Any, title: str, width: int = 50) -> None:
         )
 
 
-EngineOpt = Annotated[str, typer.Option(help="local, or dask to spread paths over workers.")]
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        help="local, or dask to spread paths over workers.",
+    ),
+]
 WorkersOpt = Annotated[int, typer.Option(help="With --engine dask: local worker processes.")]
 SchedulerOpt = Annotated[
     str | None, typer.Option(help="With --engine dask: a cluster's scheduler, tcp://host:8786.")
@@ -194,17 +454,25 @@ CompanyOpt = Annotated[
         "--company", "-c", help="Ticker(s) or CIK(s), repeatable or comma-separated, or 'all'."
     ),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def capex(
     company: CompanyOpt = None,
-    basis: Annotated[str, typer.Option(help="gross, net, with_leases or headline.")] = "headline",
-    freq: Annotated[str, typer.Option(help="quarter or year.")] = "quarter",
+    basis: Annotated[
+        Basis,
+        typer.Option(
+            help="headline is each company's own definition (see the table's caption).",
+        ),
+    ] = "headline",
+    freq: Annotated[Freq, typer.Option(help="Period length.")] = ("quarter"),
     calendar: Annotated[
-        str, typer.Option(help="calendar (2025Q1) or fiscal (FY2025Q3) periods.")
+        CalendarKind,
+        typer.Option(
+            help="calendar (2025Q1) or fiscal (FY2025Q3) periods.",
+        ),
     ] = "calendar",
     start: Annotated[
         str | None,
@@ -216,13 +484,19 @@ def capex(
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period, same forms.")] = None,
     vintage: Annotated[
-        str, typer.Option(help="latest (as restated) or first (as first reported).")
+        Vintage,
+        typer.Option(
+            help="latest (as restated) or first (as first reported).",
+        ),
     ] = "latest",
     total: Annotated[
         bool, typer.Option("--total", help="Sum the companies per calendar period.")
     ] = False,
     source: Annotated[
-        str, typer.Option(help="auto, sec (ingested facts only) or shipped (package data).")
+        Source,
+        typer.Option(
+            help="sec: ingested facts only; shipped: package data; auto: both.",
+        ),
     ] = "auto",
     gaps: Annotated[bool, typer.Option("--gaps/--no-gaps", help="Show missing periods.")] = True,
     chart: Annotated[
@@ -242,13 +516,12 @@ def capex(
     (1640147, CIK1640147, CIK0001640147, "CIK 1640147") or the filer's name. Tables choose
     their unit ($M, $K or $) and collapse runs of gaps with one reason.
     """
-    _check_format(fmt)
     if rank or year is not None:
         if not (rank and year is not None):
             raise UsageError("--rank and --year go together: jevons capex --rank --year 2025")
         _rank(year, basis if basis != "headline" else "gross", top, fmt)
         return
-    result = capex_ledger(
+    result = jevons.capex(
         company or ["all"],
         basis=basis,
         freq=freq,
@@ -263,7 +536,7 @@ def capex(
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         for note in result.notes:
-            err.print(f"note: {note}", markup=False, highlight=False)
+            err.print(f"note: {cli_message(note)}", markup=False, highlight=False)
         return
     if chart:
         _bar_chart(result.records, f"Capex, {result.basis} basis, {result.freq}ly, $B")
@@ -310,7 +583,7 @@ def _capex_table(result: Any) -> None:
     scale, short, long = table_unit([r.amount for r in result.values if r.amount is not None])
     table = Table(
         title=f"Capex, {result.basis} basis, {result.freq}ly, {long}",
-        caption=BASIS_DEFINITIONS[result.basis],
+        caption=jevons.basis_definitions()[result.basis],
     )
     fiscal = result.calendar == "fiscal"
     for name, justify, wrap in [
@@ -326,9 +599,10 @@ def _capex_table(result: Any) -> None:
             name,
             justify=justify,  # type: ignore[arg-type]
             no_wrap=not wrap,
-            min_width={"Evidence": 10, "Period": 9, "Derivation": 9}.get(name),
+            min_width={"Evidence": 10, "Period": 9, "Derivation": 10}.get(name),
         )
     footnotes: dict[str, int] = {}
+    sources = Legend("s")
 
     def mark(text: str | None) -> str:
         if not text:
@@ -357,7 +631,9 @@ def _capex_table(result: Any) -> None:
             table.add_row(r.ticker, span, other, "—", f"[dim]{runs}{mark(r.gap)}[/dim]", "", "")
             i = j + 1
             continue
-        evidence = ", ".join(r.accessions[:1]) or (r.source_urls[0] if r.source_urls else "")
+        evidence = ", ".join(r.accessions[:1]) or (
+            sources.ref(r.source_urls[0]) if r.source_urls else ""
+        )
         if len(r.accessions) > 1:
             evidence += f" +{len(r.accessions) - 1}"
         table.add_row(
@@ -370,9 +646,10 @@ def _capex_table(result: Any) -> None:
             escape(f"{'/'.join(r.evidence)}: {evidence}"),
         )
         i += 1
-    out.print(table)
+    print_table(table, narrow="fold")
     for text, number in footnotes.items():
         out.print(f"[{number}] {text}", markup=False, highlight=False)
+    sources.print()
     currencies = sorted({r.currency for r in result.records if r.currency != "USD"})
     if currencies:
         out.print(
@@ -382,7 +659,7 @@ def _capex_table(result: Any) -> None:
             highlight=False,
         )
     for note in result.notes:
-        out.print(f"[dim]{escape(note)}[/dim]", highlight=False)
+        out.print(f"[dim]{escape(cli_message(note))}[/dim]", highlight=False)
     if any(r.source_kind in ("secondary", "mixed") for r in result.values):
         out.print(
             "[dim]Source: primary = SEC filings or company releases; secondary = read from "
@@ -391,7 +668,7 @@ def _capex_table(result: Any) -> None:
         )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def guidance(
     company: CompanyOpt = None,
@@ -401,28 +678,20 @@ def guidance(
     fmt: FormatOpt = "table",
 ) -> None:
     """Announced capex plans against what the companies then spent."""
-    _check_format(fmt)
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
-    result = guidance_register(tuple(company or ["all"]), as_of=when)
+    result = jevons.guidance(company or ["all"], as_of=as_of)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title=f"Capex guidance vs actuals, USD billions (as of {result.as_of})")
-    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Stated basis"):
-        table.add_column(name, justify="right" if name in ("Guided", "Actual") else "left")
+    for name in ("Company", "Announced", "Period", "Guided", "Actual", "Surprise", "Basis"):
+        table.add_column(
+            name,
+            justify="right" if name in ("Guided", "Actual") else "left",
+            min_width=10 if name == "Announced" else None,
+        )
+    bases = Legend("b")
     for r in result.rows:
-        low, high = r.low_usd, r.high_usd
-        if low is None and high is None:
-            guided = "—"
-        elif high is None or low == high:
-            guided = f"{'>' if high is None else ''}{(low or 0) / 1e9:,.1f}"
-        else:
-            guided = f"{(low or 0) / 1e9:,.1f}-{high / 1e9:,.1f}"
+        guided = jevons.money_range(r.low_usd, r.high_usd)
         actual = f"{r.actual_usd / 1e9:,.1f}" if r.actual_usd is not None else "—"
         if r.surprise_usd is not None and r.surprise_pct is not None:
             surprise = f"{r.surprise_usd / 1e9:+,.1f} ({r.surprise_pct:+.1f}%)"
@@ -435,16 +704,18 @@ def guidance(
             guided,
             actual,
             surprise,
-            escape(r.basis_as_stated[:60]),
+            escape(bases.ref(r.basis_as_stated)),
         )
-    out.print(table)
+    print_table(table)
+    out.print("Bases as the companies stated them:", highlight=False)
+    bases.print()
     out.print(
         "[dim]Actuals are on each company's headline basis (`jevons capex --basis "
         "headline`); surprise = actual minus the guided midpoint.[/dim]"
     )
 
 
-@ingest_app.command("sec")
+@ingest_app.command("sec", cls=Command)
 @handle_errors
 def ingest_sec_cmd(
     tickers: Annotated[
@@ -471,7 +742,6 @@ def ingest_sec_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """Ingest SEC XBRL companyfacts for tickers, CIKs, saved files, or the bulk archive."""
-    _check_format(fmt)
     if bulk is not None:
         if tickers or cik or file:
             raise UsageError("give --bulk alone, without tickers, --cik or --file")
@@ -489,12 +759,12 @@ def ingest_sec_cmd(
     if not file and not names:
         raise UsageError("name a ticker, a --cik, or a --file to ingest")
     if file:
-        result = ingest_sec_file(file)
+        result = jevons.ingest_sec_file(file)
     else:
         for c in cik or []:
             if not c.strip().isdigit():
                 raise UsageError(f"--cik '{c}' is not a number")
-        result = ingest_sec(names, user_agent=user_agent, refresh=refresh)
+        result = jevons.ingest_sec(names, user_agent=user_agent, refresh=refresh)
     if fmt == "table":
         out.print(result.summary(), markup=False, highlight=False)
     else:
@@ -515,7 +785,9 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
     if bar is not None:
         bar.start()
     try:
-        result = ingest_bulk(archive, progress=step if bar is not None else None, limit=limit)
+        result = jevons.ingest_bulk(
+            archive, progress=step if bar is not None else None, limit=limit
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -528,17 +800,16 @@ def _ingest_bulk(archive: Path, limit: int | None, fmt: str) -> None:
         _emit_records([counts], fmt)
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def companies(fmt: FormatOpt = "table") -> None:
     """Companies in the store, their fiscal year ends and the evidence held for each."""
-    _check_format(fmt)
-    result = list_companies()
+    result = jevons.companies()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title="Companies in the store")
-    for name in ("Ticker", "CIK", "Name", "Fiscal year ends", "Evidence", "Years"):
+    for name in ("Ticker", "CIK", "Name", "Year ends", "Evidence", "Fiscal years"):
         table.add_column(name)
     for c in result.rows:
         table.add_row(
@@ -549,15 +820,14 @@ def companies(fmt: FormatOpt = "table") -> None:
             c.evidence,
             c.years,
         )
-    out.print(table)
+    print_table(table)
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def datasets(fmt: FormatOpt = "table") -> None:
     """Where every number comes from: shipped datasets (origin, licence, sha256) and ingests."""
-    _check_format(fmt)
-    result = datasets_info()
+    result = jevons.datasets()
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -568,10 +838,10 @@ def datasets(fmt: FormatOpt = "table") -> None:
         table.add_row(
             escape(d["name"]), d["kind"], str(d["rows"]), escape(d["origin"]), d["sha256"][:16]
         )
-    out.print(table)
+    print_table(table)
 
 
-@app.command("price-index")
+@app.command("price-index", cls=Command)
 @handle_errors
 def price_index(
     data: Annotated[
@@ -579,9 +849,12 @@ def price_index(
         typer.Option("--data", help="Model price/benchmark CSV in Epoch AI's format (repeatable)."),
     ] = None,
     method: Annotated[
-        str, typer.Option(help="frontier (Epoch AI's method) or hedonic (time dummies).")
+        PriceIndexMethod,
+        typer.Option(
+            help="frontier (Epoch AI's method) or hedonic (time dummies).",
+        ),
     ] = "frontier",
-    freq: Annotated[str, typer.Option(help="hedonic periods: year, half or quarter.")] = "year",
+    freq: Annotated[HedonicFreq, typer.Option(help="hedonic: the periods.")] = "year",
     benchmark: Annotated[
         list[str] | None, typer.Option("--benchmark", help="Limit to these benchmark columns.")
     ] = None,
@@ -594,8 +867,12 @@ def price_index(
         ),
     ] = False,
     errors: Annotated[
-        str,
-        typer.Option("--errors", help="hedonic: standard errors, 'cluster' (by model) or 'hc1'."),
+        HedonicErrors,
+        typer.Option(
+            "--errors",
+            case_sensitive=False,
+            help="hedonic: standard errors clustered by model, or heteroskedasticity-robust.",
+        ),
     ] = "cluster",
     keep_below_chance: Annotated[
         bool,
@@ -621,37 +898,30 @@ def price_index(
     mean and median of the trends, all and with duplicates (trends on the same models) counted
     once. The hedonic default (below-chance scores dropped, errors clustered by model) is the
     index the simulator uses."""
-    from jevons._prices.frontier import (
-        frontier_summary,
-        frontier_trends,
-        load_epoch_files,
-        trend_label,
-    )
-    from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
-    from jevons.errors import InputDataError
-
-    _check_format(fmt)
-    if method not in ("frontier", "hedonic"):
-        raise UsageError(f"--method '{method}' is not one of frontier, hedonic")
-    if method == "frontier" and (weights_file or keep_below_chance or errors != "cluster"):
-        raise UsageError("--weights-file, --keep-below-chance and --errors need --method hedonic")
     if method == "hedonic" and summary:
         raise UsageError("--summary is for --method frontier")
-    models = load_epoch_files(data) if data else shipped_epoch_models()
-    if method == "hedonic":
-        _hedonic(models, benchmark, freq, fmt, errors, keep_below_chance, weights_file)
+    found = jevons.price_index(
+        data,
+        method=method,
+        freq=freq,
+        benchmarks=benchmark,
+        errors=errors,
+        keep_below_chance=keep_below_chance,
+        weights_file=weights_file,
+    )
+    if not isinstance(found, jevons.FrontierResult):
+        _emit_result(fmt, found.to_dict(), _frame_records(found.to_frame()), found.summary())
         return
-    result = frontier_trends(models, benchmarks=benchmark or None)
-    overview = frontier_summary(result) if result.trends else None
+    result = found
+    overview = jevons.price_index_summary(result) if result.trends or summary else None
     if summary:
-        if overview is None:
-            raise InputDataError("no frontier trend could be fitted, so there is no summary")
+        assert overview is not None  # price_index_summary raises when there is no trend
         _emit_result(fmt, overview.to_dict(), [], overview.summary())
         return
     if fmt != "table":
         duplicate_of = {d: k for d, k in overview.duplicates} if overview else {}
         records = [
-            {**rec, "duplicate_of": duplicate_of.get(trend_label(t))}
+            {**rec, "duplicate_of": duplicate_of.get(t.label)}
             for rec, t in zip(result.to_dict(), result.trends, strict=True)
         ]
         _emit_records(records, fmt)
@@ -670,12 +940,13 @@ def price_index(
             escape(f"[{t.ci_low:,.1f}, {t.ci_high:,.1f}]"),
             f"{t.r_squared:.2f}",
         )
-    out.print(table)
+    print_table(table)
     factors = [t.factor_per_year for t in result.trends]
     ours = f"{min(factors):,.1f}x to {max(factors):,.1f}x" if factors else "no trend"
+    published = jevons.EPOCH_RANGE
     out.print(
-        f"Epoch AI published: {EPOCH_RANGE.statement} ({EPOCH_RANGE.low:g}x to "
-        f"{EPOCH_RANGE.high:g}x); ours on this data: {ours}. Source: {EPOCH_RANGE.source_url}",
+        f"Epoch AI published: {published.statement} ({published.low:g}x to "
+        f"{published.high:g}x); ours on this data: {ours}. Source: {published.source_url}",
         markup=False,
         highlight=False,
     )
@@ -683,36 +954,7 @@ def price_index(
         out.print(overview.summary(), markup=False, highlight=False)
 
 
-def _hedonic(
-    models: Any,
-    benchmark: list[str] | None,
-    freq: str,
-    fmt: str,
-    errors: str,
-    keep_below_chance: bool,
-    weights_file: Path | None,
-) -> None:
-    from jevons._prices.hedonic import hedonic_index, load_weights
-
-    if benchmark and len(benchmark) > 1:
-        raise UsageError("--method hedonic takes one --benchmark")
-    cov = {"cluster": "cluster", "hc1": "HC1"}.get(errors.lower())
-    if cov is None:
-        raise UsageError(f"--errors '{errors}' is not one of cluster, hc1")
-    weights = load_weights(weights_file) if weights_file else None
-    result = hedonic_index(
-        models,
-        benchmark=benchmark[0] if benchmark else "MMLU",
-        freq=freq,  # type: ignore[arg-type]
-        cov_type=cov,  # type: ignore[arg-type]
-        drop_below_chance=not keep_below_chance,
-        weights=weights,
-        weights_source=f"{weights_file.name}" if weights_file else "the given weights",
-    )
-    _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
-
-
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def prices(
     model: Annotated[list[str] | None, typer.Option("--model", help="Only these models.")] = None,
@@ -732,10 +974,6 @@ def prices(
     fmt: FormatOpt = "table",
 ) -> None:
     """Dated LLM API prices (USD per million tokens), merged from sourced histories."""
-    from jevons._prices.history import price_history
-    from jevons._sources.price_packages import refresh_package
-
-    _check_format(fmt)
     parts = weights.split(":")
     try:
         blend = (float(parts[0]), float(parts[1])) if len(parts) == 2 else None
@@ -745,40 +983,42 @@ def prices(
         raise UsageError(f"--weights '{weights}' is not INPUT:OUTPUT, e.g. 3:1")
     if refresh:
         try:
-            err.print(refresh_package(), markup=False, highlight=False)
+            err.print(jevons.refresh_prices(), markup=False, highlight=False)
         except JevonsError as exc:  # offline: say so and go on with the installed data
-            err.print(f"warning: {exc.message}", markup=False, highlight=False)
-    history = price_history(
-        weights=blend, include_litellm=litellm, models=model, providers=provider
+            err.print(f"warning: {cli_message(exc.message)}", markup=False, highlight=False)
+    history = jevons.prices(
+        weights=blend, litellm=litellm, models=model, providers=provider, latest=latest
     )
-    if latest:
-        history = history.latest()
     if fmt != "table":
         _emit_records(history.to_dict()["records"], fmt)
         return
     table = Table(
         title=f"LLM API list prices, USD per million tokens (blended {blend[0]:g}:{blend[1]:g})"
     )
-    for name in ("Provider", "Model", "Date", "Input", "Output", "Blended", "Event", "Source"):
+    for name in ("Provider / model", "Date", "Input", "Output", "Blended", "Event", "Source"):
         table.add_column(
-            name, justify="right" if name in ("Input", "Output", "Blended") else "left"
+            name,
+            justify="right" if name in ("Input", "Output", "Blended") else "left",
+            overflow="fold" if name == "Provider / model" else "ellipsis",
+            min_width=10 if name == "Date" else None,
         )
 
     def usd(v: float | None) -> str:
-        return "—" if v is None else f"{v:,.4g}"
+        return "—" if v is None else f"${v:,.4g}"
 
+    sources = Legend("s")
     for r in history.records:
         table.add_row(
-            escape(r.provider),
-            escape(r.model),
+            escape(f"{r.provider} / {r.model}"),
             r.date.isoformat(),
             usd(r.input_usd_per_mtok),
             usd(r.output_usd_per_mtok),
             usd(r.blended_usd_per_mtok),
             escape(r.event),
-            escape(r.source_url or r.source),
+            escape(sources.ref(r.source_url or r.source)),
         )
-    out.print(table)
+    print_table(table, narrow="fold")
+    sources.print()
     out.print(history.summary(), markup=False, highlight=False)
 
 
@@ -792,47 +1032,53 @@ def usage_cmd(
     fmt: FormatOpt = "table",
 ) -> None:
     """AI usage and spending series with their sources and growth per year."""
-    from jevons._usage.series import usage
-
     if ctx.invoked_subcommand is not None:
         return
-    _check_format(fmt)
-    result = usage(series)
+    result = jevons.usage(series)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
     table = Table(title="AI usage and spending (growth per year over the dates shown)")
-    for name in ("Series", "Unit", "Points", "First", "Last", "Growth/yr", "90% CI", "Origin"):
-        table.add_column(name, justify="right" if name in ("Points", "Growth/yr") else "left")
+    for name in ("Series", "Unit", "Pts", "First", "Last", "Growth/yr [90% CI]"):
+        table.add_column(
+            name,
+            justify="right" if name == "Pts" else "left",
+            overflow="fold" if name == "Series" else "ellipsis",
+            min_width=10 if name in ("First", "Last") else None,
+        )
+    imported = False
     for s in result.series:
         g = s.growth
         first, last = s.points[0], s.points[-1]
+        if g and g.ci_low and g.ci_high:
+            rate = escape(f"x{g.factor_per_year:,.2f} [{g.ci_low:,.2f}, {g.ci_high:,.2f}]")
+        elif g:
+            rate = f"x{g.factor_per_year:,.2f} end to end"
+        else:
+            rate = "—" if s.is_level else "[dim]not a level[/dim]"
+        imported = imported or s.origin != "shipped"
         table.add_row(
-            escape(s.series),
+            escape(s.series) + ("*" if s.origin != "shipped" else ""),
             escape(s.unit),
             str(len(s.points)),
-            f"{first.date_text}: {first.value:,.4g}",
-            f"{last.date_text}: {last.value:,.4g}",
-            f"x{g.factor_per_year:,.2f}" if g else "—",
-            escape(f"[{g.ci_low:,.2f}, {g.ci_high:,.2f}]")
-            if g and g.ci_low and g.ci_high
-            else ("end to end" if g else "[dim]not a level[/dim]" if not s.is_level else "—"),
-            s.origin,
+            f"{first.date_text}\n{quantity(first.value, s.unit)}",
+            f"{last.date_text}\n{quantity(last.value, s.unit)}",
+            rate,
         )
-    out.print(table)
+    print_table(table)
+    if imported:
+        out.print("* imported by you (`jevons usage import`); the others are shipped.")
     out.print("[dim]Each point's source: `jevons usage --format json` (sources per series).[/dim]")
 
 
-@usage_app.command("import")
+@usage_app.command("import", cls=Command)
 @handle_errors
 def usage_import_cmd(
     file: Annotated[Path, typer.Argument(help="CSV with columns date, value, unit, source.")],
     name: Annotated[str | None, typer.Option(help="Series name (default: the file name).")] = None,
 ) -> None:
     """Add your own usage series to the store (validated; replaces a same-named import)."""
-    from jevons._usage.series import import_usage
-
-    s = import_usage(file, name=name)
+    s = jevons.import_usage(file, name=name)
     g = s.growth
     rate = f", growth x{g.factor_per_year:,.2f} per year" if g else ""
     out.print(
@@ -843,8 +1089,7 @@ def usage_import_cmd(
 
 
 def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
-    from jevons._demand.verdict import fmt_number
-
+    fmt_number = jevons.format_number
     table = Table(title=title)
     for name in ("Subject", "e", "90% CI", "P(e<-1)", "Verdict", "10x cheaper: spending x", "Kind"):
         table.add_column(
@@ -885,7 +1130,7 @@ def _verdict_table(title: str, rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def elasticity(
     data: Annotated[
@@ -902,8 +1147,8 @@ def elasticity(
         ),
     ] = None,
     method: Annotated[
-        str | None,
-        typer.Option(help="ols_hac, bootstrap, first_difference or iv (forces it; see --spec)."),
+        ElasticityMethod | None,
+        typer.Option(help="Force a regression (see --spec)."),
     ] = None,
     trend: Annotated[bool, typer.Option("--trend", help="Add a linear time trend.")] = False,
     control: Annotated[
@@ -916,11 +1161,11 @@ def elasticity(
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     fmt: FormatOpt = "table",
     spec: Annotated[
-        str,
+        Specification,
         typer.Option(
             "--spec",
-            help="auto (from unit-root, cointegration and Wright's-law tests), levels, trend, "
-            "first_difference or iv. --method or --trend force the regression instead.",
+            help="auto: chosen by unit-root, cointegration and Wright's-law tests. --method or "
+            "--trend force the regression instead.",
         ),
     ] = "auto",
 ) -> None:
@@ -935,37 +1180,10 @@ def elasticity(
     when there is a provider column, and withholds the verdict when too little price variation
     is left after them.
     """
-    from jevons._analogs.analysis import analog_frame
-    from jevons._analogs.series import find_analog
-    from jevons._demand.elasticity import estimate_demand, load_elasticity_csv
-
-    _check_format(fmt)
-    if sum(x is not None for x in (data, analog, panel)) != 1:
-        raise UsageError("give exactly one of --data FILE, --analog NAME or --panel FILE")
-    if panel is not None:
-        from jevons._demand.panel import estimate_panel_elasticity
-        from jevons._sources.panel_csv import load_panel_csv
-
-        if method is not None or trend or control or instrument or spec != "auto":
-            raise UsageError(
-                "--panel takes no --method, --spec, --trend, --control or --instrument"
-            )
-        found = estimate_panel_elasticity(
-            load_panel_csv(panel), level=level, subject=panel.name, sources=(str(panel),)
-        )
-        _emit_result(fmt, found.to_dict(), [found.to_dict()], found.summary())
-        return
-    if instrument and method == "ols_hac":
-        method = "iv"
-    sources: tuple[str, ...]
-    if data is not None:
-        frame = load_elasticity_csv(data)
-        subject, sources = data.name, (str(data),)
-    else:
-        series = find_analog(analog or "")
-        frame, subject, sources = analog_frame(series), series.name, series.source_urls
-    result = estimate_demand(
-        frame,
+    result = jevons.elasticity(
+        data,
+        analog=analog,
+        panel=panel,
         specification=spec,
         method=method,
         trend=trend,
@@ -973,13 +1191,11 @@ def elasticity(
         instrument=instrument,
         level=level,
         seed=seed,
-        subject=subject,
-        sources=sources,
     )
     _emit_result(fmt, result.to_dict(), [result.to_dict()], result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def verdict(
     seed: Annotated[int, typer.Option(help="Seed of the AI Monte Carlo.")] = 0,
@@ -989,10 +1205,7 @@ def verdict(
 
     A repeat run on an unchanged store prints the saved result (set JEVONS_NO_CACHE=1 to
     recompute); any change of code, data, libraries or usage series recomputes it."""
-    from jevons._verdict.records import verdict_records
-
-    _check_format(fmt)
-    found = verdict_records(seed=seed)
+    found = jevons.verdict_records(seed=seed)
     records = found["records"]
     if fmt != "table":
         _emit_records(records, fmt)
@@ -1001,7 +1214,7 @@ def verdict(
     n_ai = len(answer["readings"])
     out.print(answer["headline"], markup=False, highlight=False)
     out.print()
-    out.print(
+    print_table(
         _verdict_table(
             "AI: every reading, strongest evidence first (a bound gets no class)",
             records[1 : 1 + n_ai],
@@ -1009,8 +1222,10 @@ def verdict(
     )
     for line in answer["reasoning"]:
         out.print(f"- {line}", markup=False, highlight=False)
+    for line in answer.get("investment", {}).get("sentences", []):
+        out.print(f"- Investment: {line}", markup=False)
     out.print()
-    out.print(
+    print_table(
         _verdict_table(
             "Historical technologies (specification chosen by unit-root, cointegration and "
             "Wright's-law diagnostics; 10x factor at most the observed fall)",
@@ -1026,17 +1241,14 @@ def verdict(
     )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def analogs(
     name: Annotated[list[str] | None, typer.Argument(help="Only these technologies.")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Historical technologies: elasticity, verdict, spending record, Wright's law."""
-    from jevons._analogs.analysis import analogs as analogs_analysis
-
-    _check_format(fmt)
-    result = analogs_analysis(name or None)
+    result = jevons.analogs(name or None)
     if fmt != "table":
         _emit_records(result.to_dict(), fmt)
         return
@@ -1084,7 +1296,7 @@ def analogs(
             else "—",
             escape("; ".join(f"{p.estimate:g} ({p.kind})" for p in r.published)) or "—",
         )
-    out.print(table)
+    print_table(table)
     out.print(
         "Identification: on an experience curve the price falls partly because output "
         "grows (Wright's law), so a levels regression of quantity on price returns about the "
@@ -1109,11 +1321,8 @@ def analogs(
 @handle_errors
 def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """List the built-in scenarios."""
-    from jevons._simulate.scenarios import builtin_scenarios
-
     if ctx.invoked_subcommand is not None:
         return
-    _check_format(fmt)
     rows: list[dict[str, Any]] = [
         {
             "name": s.name,
@@ -1121,7 +1330,7 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
             "horizon": s.horizon,
             "description": " ".join(s.description.split()),
         }
-        for s in builtin_scenarios().values()
+        for s in jevons.scenarios().values()
     ]
     if fmt != "table":
         _emit_records(rows, fmt)
@@ -1131,10 +1340,10 @@ def scenarios_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         table.add_column(name)
     for r in rows:
         table.add_row(r["name"], r["start"], str(r["horizon"]), escape(r["description"]))
-    out.print(table)
+    print_table(table)
 
 
-@scenarios_app.command("show")
+@scenarios_app.command("show", cls=Command)
 @handle_errors
 def scenarios_show(
     name: Annotated[str, typer.Argument(help="A built-in name or a TOML file.")],
@@ -1148,9 +1357,7 @@ def scenarios_show(
     ] = False,
 ) -> None:
     """Print a scenario as TOML, to start a new file from."""
-    from jevons._simulate.scenarios import load_scenario, scenario_toml
-
-    sys.stdout.write(scenario_toml(load_scenario(name), all_parameters=all_parameters))
+    sys.stdout.write(jevons.scenario_toml(name, all_parameters=all_parameters))
 
 
 def _progress(total: int, label: str) -> tuple[Callable[[int], None] | None, Any]:
@@ -1165,7 +1372,7 @@ def _progress(total: int, label: str) -> tuple[Callable[[int], None] | None, Any
     return (lambda done: bar.update(task, completed=done)), bar
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def simulate(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1189,37 +1396,19 @@ def simulate(
     fixed at each of -0.25 ... -2.5 (the AI elasticity is not known), and notes the scope and
     any limit on capex that sets the result.
     """
-    from jevons._simulate.montecarlo import event_label
-    from jevons._simulate.montecarlo import simulate as run_simulation
-
-    _check_format(fmt)
     callback, bar = _progress(paths, f"simulating {paths:,} paths")
     try:
-        if engine == "dask":
-            if by_company:
-                raise UsageError("--by-company works with --engine local")
-            from jevons._simulate.distributed import simulate_distributed
-
-            result = simulate_distributed(
-                scenario,
-                paths=paths,
-                seed=seed,
-                events=event or (),
-                workers=workers,
-                scheduler=scheduler,
-                progress=callback,
-            )
-        elif engine == "local":
-            result = run_simulation(
-                scenario,
-                paths=paths,
-                seed=seed,
-                events=event or (),
-                progress=callback,
-                by_company=by_company,
-            )
-        else:
-            raise UsageError(f"unknown --engine '{engine}'; known: local, dask")
+        result = jevons.simulate(
+            scenario,
+            paths=paths,
+            seed=seed,
+            events=event or (),
+            by_company=by_company,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            progress=callback,
+        )
     finally:
         if bar is not None:
             bar.stop()
@@ -1251,7 +1440,7 @@ def simulate(
                 f"{fmt_cell.format(q['p95'][i] / scale)}]"
             )
         table.add_row(period, *[escape(c) for c in cells])
-    out.print(table)
+    print_table(table)
     if result.by_company is not None and result.shares is not None:
         split = Table(title="Capex by company, median $B (recent shares held fixed)")
         split.add_column("Quarter")
@@ -1261,11 +1450,13 @@ def simulate(
             split.add_row(
                 period, *(f"{result.by_company[t]['p50'][k] / 1e9:,.1f}" for t in result.by_company)
             )
-        out.print(split)
+        print_table(split)
     for text, p in result.events.items():
-        out.print(f"P({event_label(text)}) = {p:.3f}", markup=False, highlight=False)
+        out.print(f"P({jevons.event_label(text)}) = {p:.3f}", markup=False, highlight=False)
     if result.conditional is not None:
         out.print(result.conditional.summary(), markup=False, highlight=False)
+    if result.telecom is not None:
+        out.print(result.telecom.summary(), markup=False, highlight=False)
     out.print(
         f"Varied per path: {', '.join(result.varied) or 'nothing'}. Model: docs/model.md; "
         "every parameter's basis: `jevons scenarios show " + result.scenario + " --all`.",
@@ -1292,7 +1483,7 @@ def _parse_grid(specs: list[str]) -> dict[str, list[float]]:
     return grid
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def sweep(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1310,10 +1501,7 @@ def sweep(
     fmt: FormatOpt = "table",
 ) -> None:
     """Simulate every combination of parameter values (a grid), locally or on Dask workers."""
-    from jevons._simulate.distributed import sweep as run_sweep
-
-    _check_format(fmt)
-    result = run_sweep(
+    result = jevons.sweep(
         scenario,
         _parse_grid(grid),
         paths=paths,
@@ -1326,7 +1514,7 @@ def sweep(
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")],
@@ -1343,14 +1531,11 @@ def sensitivity(
     util_response, growth_response, demand_growth, demand_ratio0) over the range of their
     refits at every quarter end from 2023Q4, unless the scenario fixes them.
     """
-    from jevons._simulate.sensitivity import sensitivity as run_sensitivity
-
-    _check_format(fmt)
-    result = run_sensitivity(scenario, output=output, n=n, seed=seed)
+    result = jevons.sensitivity(scenario, output=output, n=n, seed=seed)
     _emit_result(fmt, result.to_dict(), [i.to_dict() for i in result.indices], result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def backtest(
     cutoff: Annotated[
@@ -1370,32 +1555,10 @@ def backtest(
     fmt: FormatOpt = "table",
 ) -> None:
     """Calibrate up to a cutoff, forecast four quarters, score against actuals and baselines."""
-    _check_format(fmt)
-    if rolling:
-        if cutoff is not None:
-            raise UsageError("--rolling chooses its own origins: drop --cutoff")
-        from jevons._forecast.rolling import rolling_backtest
-
-        # The rolling run calibrates the simulator at every origin: 2,000 paths per origin
-        # unless --paths asks for fewer.
-        n = min(paths, 2_000)
-        rolled = rolling_backtest(paths=n, simulator_paths_n=n, seed=seed)
-        rows = [{"series": "total", "method": m, **s} for m, s in rolled.scores.items()] + [
-            {"series": t, "method": m, **s}
-            for t, by_method in rolled.by_company.items()
-            for m, s in by_method.items()
-        ]
-        _emit_result(fmt, rolled.to_dict(), rows, rolled.summary())
+    result = jevons.backtest(cutoff, paths=paths, seed=seed, rolling=rolling)
+    if not isinstance(result, jevons.BacktestResult):
+        _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
         return
-    if cutoff is None:
-        raise UsageError("backtest needs --cutoff YYYY-MM-DD (or --rolling)")
-    from jevons._simulate.backtest import backtest as run_backtest
-
-    try:
-        when = date.fromisoformat(cutoff)
-    except ValueError:
-        raise UsageError(f"--cutoff '{cutoff}' is not a date (YYYY-MM-DD)") from None
-    result = run_backtest(when, paths=paths, seed=seed)
     if not _emit_result(
         fmt, result.to_dict(), [s.to_dict() for s in result.scores], result.summary()
     ):
@@ -1410,12 +1573,10 @@ def backtest(
         )
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def forecast(
-    basis: Annotated[str, typer.Option(help="Capex basis: gross, net, with_leases, headline.")] = (
-        "gross"
-    ),
+    basis: Annotated[Basis, typer.Option(help="Capex basis.")] = "gross",
     origin: Annotated[
         str | None,
         typer.Option(help="Last quarter the forecast may see (YYYYQn); default: the latest."),
@@ -1426,20 +1587,17 @@ def forecast(
     fmt: FormatOpt = "table",
 ) -> None:
     """Statistical capex forecast per company and in total, as quantiles (docs/forecast.md)."""
-    from jevons._forecast.run import forecast as run_forecast
-
-    _check_format(fmt)
-    result = run_forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
+    result = jevons.forecast(basis, origin=origin, horizon_to=horizon_to, seed=seed, paths=paths)
     _emit_result(fmt, result.to_dict(), _frame_records(result.to_frame()), result.summary())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML.")] = (
         Path("report.html")
     ),
-    basis: Annotated[str, typer.Option(help="Capex basis of the report.")] = "gross",
+    basis: Annotated[Basis, typer.Option(help="Capex basis of the report.")] = "gross",
     paths: Annotated[int, typer.Option(help="Monte Carlo paths of the fan charts.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Seed of every seeded step.")] = 0,
     open_browser: Annotated[
@@ -1448,8 +1606,6 @@ def report(
 ) -> None:
     """One self-contained HTML report (works offline): verdict, capex, prices, simulation."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from jevons._report import build_report
 
     with Progress(
         TextColumn("{task.description}"),
@@ -1464,7 +1620,7 @@ def report(
         def step(name: str, i: int, n: int) -> None:
             bar.update(task, description=f"building the report: {name}", completed=i - 1, total=n)
 
-        result = build_report(output, basis=basis, paths=paths, seed=seed, progress=step)
+        result = jevons.report(output, basis=basis, paths=paths, seed=seed, progress=step)
     out.print(
         f"wrote {result.path} ({result.size_bytes / 1e6:.1f} MB, {len(result.charts)} "
         f"charts, {len(result.sources)} sources) in {result.seconds:.1f} s",
@@ -1477,7 +1633,7 @@ def report(
         webbrowser.open(Path(result.path).resolve().as_uri())
 
 
-@app.command()
+@app.command(cls=Command)
 @handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (local only by default).")] = (
@@ -1487,11 +1643,78 @@ def serve(
     debug: Annotated[bool, typer.Option(help="Dash's in-page developer tools.")] = False,
 ) -> None:
     """The live dashboard: pick companies and a capex basis, move scenario sliders."""
-    from jevons._web import serve as serve_dashboard
-
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {port}")
-    serve_dashboard(host, port, debug=debug)
+    jevons.serve(host, port, debug=debug)
+
+
+@app.command(cls=Command)
+@handle_errors
+def booms(
+    company: CompanyOpt = None,
+    basis: Annotated[Basis, typer.Option(help="Ledger basis of AI capex.")] = "gross",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Past investment booms in things that got cheaper, and AI capex on the same scales.
+
+    UK railways (1840s), US railroads, US electrification, US IT (1995-2002) and US telecom
+    (1996-2003): peak year, fall from peak to trough, price decline and usage growth per year,
+    share of GDP at the peak, capacity use, each with its sources (docs/booms.md). AI: the
+    ledger's capex total over US GDP for the latest complete calendar year, beside the dated
+    published comparisons. Ranges are [low, high]; null where the data do not say.
+    """
+    result = jevons.booms(company or None, basis=basis)
+    if fmt == "json":
+        _emit_records(result.to_dict(), fmt)
+        return
+    if fmt == "csv":
+        _emit_records(_frame_records(result.to_frame()), fmt)
+        return
+    table = Table(title="Investment booms in things that got cheaper (ranges where sources differ)")
+    for col in (
+        "Boom",
+        "Peak",
+        "Fall to trough",
+        "Price fall %/yr",
+        "Use growth %/yr",
+        "% GDP at peak",
+    ):
+        table.add_column(col)
+    table.add_column("Capacity use %")
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+        if isinstance(v, str) and re.fullmatch(r"[\d.]+-[\d.]+", v):
+            return v.replace("-", " to ")
+        return "—" if v is None else str(v)
+
+    for r in _frame_records(result.to_frame()):
+        fall = r["fall_from_peak_pct"]
+        table.add_row(
+            escape(str(r["name"])),
+            cell(r["peak_year"]),
+            "—" if fall is None else f"{fall:+.0f}% in {r['years_to_trough']} yr",
+            cell(r["price_decline_per_year"]),
+            cell(r["usage_growth_per_year"]),
+            cell(r["peak_share_of_gdp"]),
+            cell(r["capacity_use_at_peak"]),
+        )
+    print_table(table)
+    for b in result.booms:
+        if b.investment_level is not None:
+            level = cell(b.investment_level)
+            out.print(f"- {b.name}: at the peak {level} ({b.investment_unit})", markup=False)
+        for note in b.scope_notes:
+            out.print(f"- {b.name}: {note}", markup=False, highlight=False)
+    out.print(result.ai.summary(), markup=False, highlight=False)
+    for note in result.ai.notes:
+        out.print(f"- {note}", markup=False, highlight=False)
+    out.print(
+        "Sources, evidence kinds and every rule: --format json, and docs/booms.md.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def main() -> None:
@@ -1515,7 +1738,7 @@ def main() -> None:
         if hasattr(exc, "exit_code") and not hasattr(exc, "format_message"):  # typer.Exit
             sys.exit(int(exc.exit_code))
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # bad options
-            message = " ".join(str(exc.format_message()).split())
+            message = _usage_message(exc)
             if not message:  # `jevons` alone, or a group without its command: show the help
                 args = [a for a in sys.argv[1:] if not a.startswith("-")]
                 typer.main.get_command(app).main([*args, "--help"], standalone_mode=False)

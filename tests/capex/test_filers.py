@@ -174,7 +174,7 @@ def test_unknown_name_suggests_close_matches_not_ingesting_a_stored_filer(
 
 def test_unknown_filer_not_in_the_store_is_offered_an_ingest() -> None:
     code, _, err = run("capex", "-c", "CIK0009999999")
-    assert code == 3 and "jevons ingest sec --cik 9999999" in err
+    assert code == 3 and "jevons ingest sec 9999999" in err
     assert len(err.strip().splitlines()) == 1
 
 

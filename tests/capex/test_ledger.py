@@ -141,11 +141,11 @@ def test_company_by_cik_and_frames(store: Store) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"basis": "cash"}, "--basis must be one of"),
-        ({"freq": "month"}, "--freq must be one of"),
-        ({"calendar": "lunar"}, "--calendar must be one of"),
-        ({"vintage": "middle"}, "--vintage must be one of"),
-        ({"total": True, "calendar": "fiscal"}, "--total sums calendar periods"),
+        ({"basis": "cash"}, "`basis` must be one of"),
+        ({"freq": "month"}, "`freq` must be one of"),
+        ({"calendar": "lunar"}, "`calendar` must be one of"),
+        ({"vintage": "middle"}, "`vintage` must be one of"),
+        ({"total": True, "calendar": "fiscal"}, "`total=True` sums calendar periods"),
         ({"start": "2025", "end": "2024"}, "is after"),
         ({"start": "20x4"}, "is not a year"),
     ],

@@ -788,4 +788,4 @@ def test_cli_elasticity_chooses_the_spec_and_keeps_method_backward_compatible(
     )
     assert json.loads(named.stdout)["specification"] == "levels"
     bad = runner.invoke(app, ["elasticity", "--data", str(path), "--spec", "nope"])
-    assert bad.exit_code != 0 and "unknown specification" in bad.stderr
+    assert bad.exit_code != 0 and "'nope' is not one of 'auto', 'levels'" in bad.stderr

@@ -13,11 +13,12 @@ from lookahead import capex_times_ten_after
 from typer.testing import CliRunner
 
 from jevons._forecast import data as forecast_data
-from jevons._forecast.data import COMPANIES, collect, quarter_end, quarter_index
-from jevons._forecast.model import fiscal_quarters, fit, simulate
+from jevons._forecast.data import COMPANIES, collect
+from jevons._forecast.model import fit, simulate
 from jevons._forecast.result import KEYS
 from jevons._forecast.run import forecast, forecast_panel
 from jevons.cli import app
+from jevons.quarters import fiscal_quarters, quarter_end, quarter_index
 
 runner = CliRunner()
 PATHS = 300
@@ -115,13 +116,12 @@ def test_forecast_is_seeded() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["forecast", "--basis", "bogus"], "--basis must be one of"),
         (["forecast", "--origin", "2019Q1"], "out of range"),
         (["forecast", "--origin", "2030Q1"], "out of range"),
         (["forecast", "--origin", "2024Q9"], "not a calendar quarter"),
         (["forecast", "--horizon-to", "2020Q1"], "must be 1 to"),
-        (["backtest", "--rolling", "--cutoff", "2024-12-31"], "drop --cutoff"),
-        (["backtest"], "needs --cutoff"),
+        (["backtest", "--rolling", "--cutoff", "2024-12-31"], "give no --cutoff"),
+        (["backtest"], "needs a --cutoff date"),
     ],
 )
 def test_bad_input_is_one_line(args: list[str], message: str) -> None:

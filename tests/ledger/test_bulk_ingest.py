@@ -307,7 +307,7 @@ def test_interrupted_write_rolls_back_only_the_current_company(
     path = tmp_path / "s" / "jevons.duckdb"
     _interrupt_mid_transaction(monkeypatch, at=7)
     with pytest.raises(KeyboardInterrupt):
-        _bulk_into(path, archive)
+        _bulk_into(path, archive, batch=1)
     monkeypatch.undo()
     seventh = synthetic.company_ciks(N_CAPEX, 7)[6]
     with open_store(path) as db:
@@ -318,30 +318,89 @@ def test_interrupted_write_rolls_back_only_the_current_company(
         assert written == {i["cik"] for i in db.ingests()}
 
 
+def test_interrupted_batch_rolls_back_only_that_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filers are committed four at a time here: an interruption while the second batch is
+    written keeps the first four filers whole and nothing of the next four."""
+    archive = _archive(tmp_path)
+    path = tmp_path / "s" / "jevons.duckdb"
+    _interrupt_mid_transaction(monkeypatch, at=2)
+    with pytest.raises(KeyboardInterrupt):
+        _bulk_into(path, archive, batch=4)
+    monkeypatch.undo()
+    first_eight = synthetic.company_ciks(N_CAPEX, 7)[:8]
+    with open_store(path) as db:
+        ingested = [i["cik"] for i in db.ingests()]
+        assert ingested == first_eight[:4]
+        for cik in first_eight[4:]:
+            assert db.facts(cik) == []
+        written = {row[0] for row in db.con.execute("SELECT DISTINCT cik FROM facts").fetchall()}
+        assert written == set(ingested)
+
+
+@pytest.mark.parametrize("batch", [1, 4, 64])
 @pytest.mark.parametrize("how", ["mid-transaction", "progress", "limit"])
 def test_interrupted_run_resumed_equals_one_clean_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, batch: int
 ) -> None:
     archive = _archive(tmp_path)
     expected = _clean_digest(tmp_path, archive)
     path = tmp_path / "resumed" / "jevons.duckdb"
     if how == "limit":
-        first = _bulk_into(path, archive, limit=9)
+        first = _bulk_into(path, archive, limit=9, batch=batch)
         assert first.processed == 9
     else:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"batch": batch}
         if how == "mid-transaction":
-            _interrupt_mid_transaction(monkeypatch, at=10)
+            _interrupt_mid_transaction(monkeypatch, at=max(1, 10 // batch))
         else:
             kwargs["progress"] = _interrupt_from_progress(at=11)
         with pytest.raises(KeyboardInterrupt):
             _bulk_into(path, archive, **kwargs)
         monkeypatch.undo()
-    assert _ledger_digest(path) != expected
-    resumed = _bulk_into(path, archive)
+    interrupted = _ledger_digest(path)
+    resumed = _bulk_into(path, archive, batch=batch)
     assert resumed.ingested + resumed.skipped_unchanged == 17
-    assert resumed.skipped_unchanged == {"mid-transaction": 9, "progress": 11, "limit": 9}[how]
+    # What the first run committed: whole batches of filers, and every member reported done.
+    committed = {
+        ("mid-transaction", 1): 9,
+        ("mid-transaction", 4): 4,
+        ("mid-transaction", 64): 0,
+        ("progress", 1): 11,
+        ("progress", 4): 12,
+        ("progress", 64): 17,
+        ("limit", 1): 9,
+        ("limit", 4): 9,
+        ("limit", 64): 9,
+    }[how, batch]
+    assert resumed.skipped_unchanged == committed
+    assert (interrupted == expected) == (committed == 17)
     assert _ledger_digest(path) == expected
+
+
+def test_progress_counts_only_committed_members(tmp_path: Path) -> None:
+    """``progress(done, total)`` never runs ahead of the store: when it says ``done``, every
+    filer among the first ``done`` members is committed."""
+    archive = _archive(tmp_path)
+    with zipfile.ZipFile(archive) as zf:
+        order = [int(name[3:13]) for name in zf.namelist()]
+    path = tmp_path / "s" / "jevons.duckdb"
+    with open_store(path) as db:
+        calls: list[int] = []
+
+        def check(done: int, total: int) -> None:
+            calls.append(done)
+            committed = {i["cik"] for i in db.ingests()}
+            assert set(order[:done]) - set(NO_CAPEX_CIKS) <= committed
+
+        ingest_bulk(archive, store=db, progress=check, batch=4)
+    assert calls == list(range(1, len(order) + 1))
+
+
+def test_batch_must_be_positive(tmp_path: Path, store: Store) -> None:
+    with pytest.raises(UsageError, match="batch"):
+        ingest_bulk(_archive(tmp_path), store=store, batch=0)
 
 
 # --- the archive itself ------------------------------------------------------------------------
@@ -414,10 +473,10 @@ def test_interrupted_worker_run_resumed_equals_one_clean_run(tmp_path: Path) -> 
     expected = _clean_digest(tmp_path, archive)
     path = tmp_path / "resumed" / "jevons.duckdb"
     with pytest.raises(KeyboardInterrupt):
-        _bulk_into(path, archive, workers=1, progress=_interrupt_from_progress(at=11))
+        _bulk_into(path, archive, workers=1, batch=4, progress=_interrupt_from_progress(at=11))
     assert _ledger_digest(path) != expected
-    resumed = _bulk_into(path, archive, workers=1)
-    assert resumed.skipped_unchanged == 11 and resumed.ingested == 6
+    resumed = _bulk_into(path, archive, workers=1, batch=4)
+    assert resumed.skipped_unchanged == 12 and resumed.ingested == 5
     assert _ledger_digest(path) == expected
 
 

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from conftest import COMPANYFACTS, companyfacts_doc, fact, store_digest
-from jevons import capex, ingest_sec, ingest_sec_file
+from jevons import capex, ingest_sec_file
+from jevons._ledger.ingest import ingest_sec  # with a test SecClient (not in the public API)
 from jevons._ledger.store import Store, open_store
 from jevons._sources.sec_client import SecClient
 from jevons.errors import InputDataError, NetworkError, UnknownCompanyError
@@ -103,7 +104,7 @@ def test_cik_only_filer_is_reachable_and_its_year_end_inferred(store: Store) -> 
     ]
     _ingest_test_filer(store, rows)
     info = next(c for c in companies(store).rows if c.cik == 9)
-    assert info.ticker is None and info.fiscal_year_end == "--09-30"
+    assert info.ticker is None and info.fiscal_year_end == "Sep 30"
     result = capex(["0000000009"], basis="gross", calendar="fiscal", store=store)
     assert [(r.period, r.value_usd) for r in result.values] == [
         ("FY2024Q1", 10),
@@ -258,7 +259,7 @@ def test_download_ingest_and_cache(tmp_path: Path) -> None:
 
 def test_unknown_ticker_fails_before_any_download(tmp_path: Path) -> None:
     client = _client(tmp_path, _transport(fail_cik=None))
-    with pytest.raises(UnknownCompanyError, match=r"unknown ticker 'NOPE'.*--cik"):
+    with pytest.raises(UnknownCompanyError, match=r"unknown ticker 'NOPE'.*give its CIK"):
         ingest_sec(["AMZN", "NOPE"], client=client)
     assert client.downloads == 0
 

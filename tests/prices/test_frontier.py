@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SHARED_MISSING
 from jevons._prices import FrontierResult, FrontierTrend, frontier_trends, load_epoch_files
 from jevons._prices.frontier import TREND_FIELDS, student_t_quantile
 from jevons.errors import InputDataError, UsageError
@@ -31,7 +32,7 @@ REL_TOL = 0.01
 
 needs_epoch_data = pytest.mark.skipif(
     not all(p.is_file() for p in EPOCH_FILES),
-    reason=f"Epoch AI price files not found in {EPOCH_DIR} (shared/ must sit beside the repo)",
+    reason=f"{SHARED_MISSING}: no Epoch AI price files in {EPOCH_DIR}",
 )
 
 

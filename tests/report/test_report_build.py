@@ -30,6 +30,7 @@ EXPECTED_CHARTS = (
     ch.CHART_HEDONIC,
     ch.CHART_USAGE,
     ch.CHART_ELASTICITIES,
+    ch.CHART_BOOMS,
     ch.CHART_FAN_BASELINE,
     ch.CHART_FAN_DEEPSEEK,
     ch.CHART_FAN_FORECAST,
@@ -93,7 +94,7 @@ def test_file_written_with_result(built: Built) -> None:
     assert r.sections == SECTION_IDS
     assert r.charts == EXPECTED_CHARTS
     assert r.paths == PATHS and r.seed == 0 and r.basis == "gross"
-    assert 0 < r.seconds < 30
+    assert r.seconds > 0  # speed is measured by benchmarks/bench_commands.py, not here
     assert r.size_bytes == len(built.html.encode("utf-8"))
     data = json.loads(json.dumps(r.to_dict()))
     assert data["charts"] == list(EXPECTED_CHARTS) and data["path"] == str(r.path)
@@ -282,9 +283,9 @@ def test_read_only_directory(tmp_path: Path) -> None:
 
 
 def test_bad_options_refused() -> None:
-    with pytest.raises(UsageError, match="--basis"):
+    with pytest.raises(UsageError, match="`basis`"):
         build_report("x.html", basis="cash")
-    with pytest.raises(UsageError, match="--paths"):
+    with pytest.raises(UsageError, match="`paths`"):
         build_report("x.html", paths=0)
 
 
@@ -326,3 +327,12 @@ def test_history_and_prices_follow_the_review(built: Built) -> None:
     assert "read as backfire on the specification their diagnostics choose" in built.html
     assert "Trends resting on the same models count once" in built.html
     assert "below-chance scores dropped" in built.html
+
+
+def test_report_does_not_embed_the_local_store_path(built: Built) -> None:
+    """A report is shared: it names "the local store", never a path on the author's disk."""
+    home = built.directory.parent / "home"
+    assert (home / "jevons.duckdb").exists()  # the store the report was built from
+    assert str(home) not in built.html and str(built.directory.parent) not in built.html
+    assert "jevons.duckdb" not in built.html
+    assert "from the local store" in built.html

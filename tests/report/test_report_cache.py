@@ -267,7 +267,7 @@ def test_too_many_paths_refused_before_building(counted: list[build.Options]) ->
     from jevons._simulate.montecarlo import MAX_PATHS
     from jevons.errors import UsageError
 
-    with pytest.raises(UsageError, match="--paths must be at most"):
+    with pytest.raises(UsageError, match="`paths` must be at most"):
         build_report("x.html", paths=MAX_PATHS + 1)
     assert counted == []
 

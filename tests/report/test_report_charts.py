@@ -12,6 +12,9 @@ from jevons._capex.coverage import quarter_coverage
 from jevons._capex.guidance import guidance
 from jevons._capex.ledger import capex
 from jevons._demand.verdict import make_verdict
+from jevons._figures.capex import capex_quarterly
+from jevons._figures.fan import quantile_fan
+from jevons._figures.guidance import guidance_chart
 from jevons._prices.frontier import frontier_trends
 from jevons._prices.hedonic import hedonic_index
 from jevons._prices.published import EPOCH_RANGE, shipped_epoch_models
@@ -22,6 +25,7 @@ from jevons._simulate.montecarlo import simulate
 from jevons._simulate.sensitivity import sensitivity
 from jevons._usage.series import usage
 from jevons.palette import EXTRA_COLOURS, INCOMPLETE_OPACITY, INCOMPLETE_PATTERN
+from jevons.quarters import quarter_start
 
 
 def _colours(fig: Any) -> dict[str, str]:
@@ -44,9 +48,9 @@ def test_company_colours_are_kept_across_charts() -> None:
     years = capex(basis="gross", freq="year")
     plans = guidance().rows
     figs = [
-        ch.capex_quarterly(quarters.records, totals.records, plans, basis="gross"),
+        capex_quarterly(quarters.records, totals.records, plans, basis="gross"),
         ch.capex_annual(years.records, basis="gross"),
-        ch.guidance_chart(plans),
+        guidance_chart(plans),
     ]
     for fig in figs:
         seen = _colours(fig)
@@ -65,7 +69,7 @@ def test_capex_chart_units_and_annotations() -> None:
     quarters = capex(basis="net", freq="quarter")
     totals = capex(basis="net", freq="quarter", total=True)
     plans = guidance().rows
-    fig = ch.capex_quarterly(quarters.records, totals.records, plans, basis="net")
+    fig = capex_quarterly(quarters.records, totals.records, plans, basis="net")
     assert "$B" in _axis_title(fig.layout.yaxis) and "net" in _axis_title(fig.layout.yaxis)
     assert fig.layout.barmode == "stack"
     assert any(s.x0 == "2025-01-20" for s in fig.layout.shapes)
@@ -82,7 +86,7 @@ def test_capex_chart_units_and_annotations() -> None:
 
 def test_guidance_chart_shows_surprise_percent() -> None:
     plans = guidance().rows
-    fig = ch.guidance_chart(plans)
+    fig = guidance_chart(plans)
     labels = [str(t) for trace in fig.data if "actual" in str(trace.name) for t in trace.text]
     compared = [p for p in plans if p.surprise_pct is not None]
     assert len(labels) == len(compared) and all(lab.endswith("%") for lab in labels)
@@ -127,7 +131,13 @@ def test_elasticity_forest_plot() -> None:
 
 def test_fan_chart_bands_and_median() -> None:
     run = simulate("baseline", paths=200, seed=0)
-    fig = ch.fan_chart(run, [("2024Q4", 7.0e10)], y_max=500)
+    fig = quantile_fan(
+        run.periods,
+        run.series["capex_usd"],
+        history=[("2024Q4", 7.0e10)],
+        y_max=500,
+        y_title="Capex ($B/quarter)",
+    )
     fills = [t for t in fig.data if t.fill == "tonexty"]
     assert [t.name for t in fills] == ["p05-p95", "p25-p75"]
     median = next(t for t in fig.data if str(t.name).startswith("Median"))
@@ -166,21 +176,21 @@ def test_incomplete_quarters_are_drawn_apart_never_as_a_fall_in_the_total() -> N
     """Issue 10: a quarter some company has not reported yet must not look like a fall."""
     quarters = capex(basis="gross", freq="quarter")
     totals = capex(basis="gross", freq="quarter", total=True)
-    fig = ch.capex_quarterly(quarters.records, totals.records, [], basis="gross")
+    fig = capex_quarterly(quarters.records, totals.records, [], basis="gross")
     coverage = {c.period: c for c in quarter_coverage(quarters.records)}
     incomplete = sorted(p for p, c in coverage.items() if not c.complete)
     assert "2026Q1" in incomplete  # Alphabet's 2026Q1 is not in the shipped data
     total = next(t for t in fig.data if (t.meta or {}).get("role") == "total")
     by_x = dict(zip(total.x, total.y, strict=True))
     for period in incomplete:
-        assert by_x[ch.quarter_start(period)] is None, period
+        assert by_x[quarter_start(period).isoformat()] is None, period
     complete = [p for p, c in coverage.items() if c.complete]
-    assert complete and all(by_x[ch.quarter_start(p)] is not None for p in complete)
+    assert complete and all(by_x[quarter_start(p).isoformat()] is not None for p in complete)
     # the total line's last point is the last quarter in which every company reported
     last = max(x for x, y in by_x.items() if y is not None)
-    assert last == ch.quarter_start(max(complete))
+    assert last == quarter_start(max(complete)).isoformat()
     marked = next(t for t in fig.data if (t.meta or {}).get("role") == "incomplete")
-    assert list(marked.x) == [ch.quarter_start(p) for p in incomplete]
+    assert list(marked.x) == [quarter_start(p).isoformat() for p in incomplete]
     assert marked.meta["labels"][incomplete.index("2026Q1")] == (
         "incomplete: 3 of 5 companies reported"
     )
@@ -190,5 +200,5 @@ def test_incomplete_quarters_are_drawn_apart_never_as_a_fall_in_the_total() -> N
     amzn = next(t for t in fig.data if t.name == "AMZN")
     styles = zip(amzn.marker.opacity, amzn.marker.pattern.shape, strict=True)
     shade = dict(zip(amzn.x, styles, strict=True))
-    assert shade[ch.quarter_start("2026Q1")] == (INCOMPLETE_OPACITY, INCOMPLETE_PATTERN)
-    assert shade[ch.quarter_start(max(complete))] == (1.0, "")
+    assert shade[quarter_start("2026Q1").isoformat()] == (INCOMPLETE_OPACITY, INCOMPLETE_PATTERN)
+    assert shade[quarter_start(max(complete)).isoformat()] == (1.0, "")

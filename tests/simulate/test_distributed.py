@@ -15,19 +15,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jevons._simulate import distributed as dist
+from jevons._simulate import cluster
+from jevons._simulate.cluster import dask_client, local_cluster
 from jevons._simulate.derived import resolve
-from jevons._simulate.distributed import (
-    dask_client,
-    local_cluster,
-    run_stream_distributed,
-    simulate_distributed,
-    sweep,
-)
+from jevons._simulate.distributed import run_stream_distributed, simulate_distributed
 from jevons._simulate.engine import EXACT_LIMIT_BYTES, StreamResult, run_stream
 from jevons._simulate.montecarlo import SimulationResult, simulate
 from jevons._simulate.parameters import OUTPUTS
 from jevons._simulate.scenarios import load_scenario
+from jevons._simulate.sweep import sweep
 from jevons.errors import UsageError
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
@@ -151,7 +147,7 @@ def test_accumulator_equals_run_stream(
 def test_bad_stream_input_fails_before_any_task() -> None:
     params, periods = scenario_params("baseline", 100, seed=0)
     client: Any = InProcessClient()
-    with pytest.raises(UsageError, match="chunk must be"):
+    with pytest.raises(UsageError, match="`chunk` must be"):
         run_stream_distributed(client, params, periods, paths=100, chunk=0)
     with pytest.raises(UsageError, match="quantiles"):
         run_stream_distributed(client, params, periods, paths=100, quantiles=(1.5,))
@@ -309,24 +305,24 @@ def test_sweep_spreads_the_paths_of_few_points(scheduler: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: simulate_distributed("baseline", paths=100, workers=0), "--workers must be"),
-        (lambda: simulate_distributed("baseline", paths=100, workers=True), "--workers must be"),
-        (lambda: simulate_distributed("baseline", paths=100, chunk=0), "--chunk must be"),
-        (lambda: simulate_distributed("baseline", paths=0), "--paths must be"),
+        (lambda: simulate_distributed("baseline", paths=100, workers=0), "`workers` must be"),
+        (lambda: simulate_distributed("baseline", paths=100, workers=True), "`workers` must be"),
+        (lambda: simulate_distributed("baseline", paths=100, chunk=0), "`chunk` must be"),
+        (lambda: simulate_distributed("baseline", paths=0), "`paths` must be"),
         (lambda: simulate_distributed("no-such", paths=10), "unknown scenario"),
         (lambda: simulate_distributed("baseline", paths=10, events=["x"]), "event"),
-        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, engine="ray"), "--engine"),
-        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, workers=0), "--workers"),
-        (lambda: sweep("baseline", {}, paths=10), "at least one --grid"),
+        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, engine="ray"), "`engine`"),
+        (lambda: sweep("baseline", {"elasticity": [-1]}, paths=10, workers=0), "`workers`"),
+        (lambda: sweep("baseline", {}, paths=10), "a non-empty `grid`"),
         (lambda: sweep("baseline", {"elasticity": []}, paths=10), "non-empty list"),
         (lambda: sweep("baseline", {"elasticity": "-1"}, paths=10), "non-empty list"),  # type: ignore[dict-item]
         (
             lambda: sweep("baseline", {"elasticty": [-1]}, paths=10),
-            "--grid elasticty is not a model parameter; did you mean 'elasticity'",
+            "`grid`: elasticty is not a model parameter; did you mean 'elasticity'",
         ),
         (
             lambda: sweep("baseline", {"elasticity": [-1, -9]}, paths=10),
-            r"--grid elasticity = -9 is below its minimum -5",
+            r"`grid`: elasticity = -9 is below its minimum -5",
         ),
         (
             lambda: sweep("baseline", {"lead_time": [2.5]}, paths=10),
@@ -365,7 +361,7 @@ def test_missing_dask_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
 @needs_dask
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "nonsense", "foo://host:1"])
 def test_unreachable_scheduler(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
-    monkeypatch.setattr(dist, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 0.5)
     with pytest.raises(UsageError, match=f"cannot reach the Dask scheduler at {address}"):
         simulate_distributed("baseline", paths=100, scheduler=address)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pytest
@@ -314,3 +315,28 @@ def test_truncated_draws_always_lie_in_range(mean: float, sd: float, seed: int) 
         return
     draws = sample(spec, 500, rng(seed), parameter="elasticity")
     assert draws.min() >= -5.0 and draws.max() <= 0.5
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Normal(mean=-1.2, sd=0.2),
+        LogNormal(median=2.0, sigma=0.5),
+        Uniform(low=0.1, high=0.4),
+        Triangular(low=0.221, mode=0.335, high=0.45),
+        Triangular(low=0.0, mode=0.0, high=1.0),
+        Triangular(low=0.0, mode=1.0, high=1.0),
+        Estimate(point=-1.45, ci_low=-2.2, ci_high=-1.2, level=0.9),
+    ],
+)
+@pytest.mark.parametrize("q", [0.01, 0.05, 0.3, 0.5, 0.77, 0.95, 0.999])
+def test_quantile_inverts_cdf(spec: Any, q: float) -> None:
+    assert spec.cdf(spec.quantile(q)) == pytest.approx(q, abs=1e-9)
+
+
+def test_quantile_matches_draws() -> None:
+    spec = Estimate(point=-1.45, ci_low=-2.2, ci_high=-1.2, level=0.9)
+    draws = sample(spec, N, rng(11))
+    for q in (0.05, 0.5, 0.95):
+        assert abs(np.quantile(draws, q) - spec.quantile(q)) < 0.02
+    assert spec.quantile(0.5) == -1.45

@@ -65,6 +65,7 @@ def scenario(n: int, seed: int = 0) -> dict[str, np.ndarray]:
         "growth_response": rng.uniform(0.0, 1.0, n),
         "capex_drift": rng.uniform(-0.05, 0.05, n),
         "cashflow_multiple": rng.uniform(1.0, 4.0, n),
+        "expectation_speed": rng.uniform(0.0, 1.0, n),
     }
 
 
@@ -90,6 +91,7 @@ def reference(params: Mapping[str, float], periods: int) -> dict[str, list[float
     capacity = [p["capacity0"]]
     out: dict[str, list[float]] = {name: [] for name in ALL_OUTPUTS}
     revenue_scale = revenue_before = 0.0
+    belief = p["revenue_growth0"] / 4  # g^e_{-1}: expectations start from the growth before
     for t in range(periods):
         j = t - lead
         ordered = capex[j] if j >= 0 else p["capex0"]
@@ -104,15 +106,17 @@ def reference(params: Mapping[str, float], periods: int) -> dict[str, list[float
         revenue = revenue_scale * price * served
         if t == 0:
             revenue_before = p["revenue0"] / math.exp(p["revenue_growth0"] / 4)
+        observed = math.log(revenue / revenue_before)
+        expected = belief + p["expectation_speed"] * (observed - belief)
         x = (
             p["capex_drift"]
             + p["util_response"] * (demand / serving - p["target_util"])
-            + p["growth_response"] * math.log(revenue / revenue_before)
+            + p["growth_response"] * expected
         )
         m = p["max_quarterly_change"]
         capex.append(min(capex[t] * math.exp(min(max(x, -m), m)), p["cashflow_multiple"] * revenue))
         capacity.append(capacity[t] + built - retired)
-        revenue_before = revenue
+        revenue_before, belief = revenue, expected
         row = {
             "capex_usd": capex[t],
             "capacity": capacity[t],
@@ -126,6 +130,7 @@ def reference(params: Mapping[str, float], periods: int) -> dict[str, list[float
             "serving_capacity": serving,
             "served": served,
             "signal": x,
+            "expected_growth": 4 * expected,
         }
         for name in ALL_OUTPUTS:
             out[name].append(row[name])
@@ -155,13 +160,15 @@ def path(params: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
         {"cashflow_multiple": 0.6, "util_response": 4.0, "life": 6.0},
         {"max_quarterly_change": 0.02, "capex_drift": 0.1, "elasticity": 0.3},
         {"adoption_growth": -1.5, "elasticity": -2.5, "demand_ratio0": 0.3, "lead_time": 12.0},
+        {"expectation_speed": 0.0, "revenue_growth0": 1.5, "demand_ratio0": 0.3},
+        {"expectation_speed": 0.2, "revenue_growth0": -0.4, "lead_time": 10.0},
     ],
 )
 def test_engine_follows_the_page_line_by_line(params: dict[str, float]) -> None:
     got = one(params, 60)
     want = reference(params, 60)
     for name in ALL_OUTPUTS:
-        if name == "signal":  # crosses zero, and is large when demand far outruns capacity
+        if name in ("signal", "expected_growth"):  # log rates that cross zero
             np.testing.assert_allclose(got[name], want[name], rtol=1e-12, atol=1e-12, err_msg=name)
         else:
             np.testing.assert_allclose(got[name], want[name], rtol=1e-12, err_msg=name)
@@ -635,3 +642,19 @@ def test_sketch_and_store_handle_zeros_infinities_and_nans() -> None:
     assert np.all(np.isnan(got[:, 3]))
     assert got[-1, 2] == np.inf  # numpy's lerp makes inf - inf a NaN here; the maximum is inf
     np.testing.assert_allclose(got[:-1, :3], want[:-1, :3], rtol=FLOAT32_RELATIVE_ERROR)
+
+
+def test_expectations_at_speed_one_are_the_growth_just_observed() -> None:
+    # The default rule acts on last quarter's revenue growth, as calibrated on the AI history.
+    got = one({}, 20)
+    growth = np.log(got["revenue_usd"][1:] / got["revenue_usd"][:-1])
+    np.testing.assert_array_equal(got["expected_growth"][1:], 4 * growth)
+    # At speed 0 the expectation never leaves the growth before the start.
+    frozen = one({"expectation_speed": 0.0, "revenue_growth0": 0.9}, 20)
+    np.testing.assert_allclose(frozen["expected_growth"], 0.9, rtol=1e-15)
+    assert not np.allclose(frozen["capex_usd"], got["capex_usd"])
+
+
+def test_expectation_speed_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(UsageError, match="expectation_speed"):
+        run({"expectation_speed": 1.5}, 4)

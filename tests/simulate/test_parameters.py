@@ -8,8 +8,9 @@ import math
 
 import pytest
 
-from jevons._simulate.history import installed_base, quarter_index, quarter_label, total_capex
+from jevons._simulate.history import installed_base, total_capex
 from jevons._simulate.parameters import REGISTRY
+from jevons.quarters import quarter_index, quarter_label
 
 P = {name: p.default for name, p in REGISTRY.items()}
 

@@ -41,6 +41,16 @@ PARAMETER_SETS = [
         {"shock_factor": 4.0, "shock_quarter": 0.0, "elasticity": 0.4}, 12, id="shock-now"
     ),
     pytest.param({"lead_time": 3.0}, 1, id="one-quarter"),
+    pytest.param(
+        {"expectation_speed": 0.0, "revenue_growth0": 1.5, "lead_time": 10.0},
+        44,
+        id="sticky-expectations",
+    ),
+    pytest.param(
+        {"expectation_speed": 0.3, "revenue_growth0": -0.6, "demand_ratio0": 0.4},
+        40,
+        id="adaptive-expectations",
+    ),
 ]
 
 

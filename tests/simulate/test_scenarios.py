@@ -25,13 +25,24 @@ from jevons._simulate.scenarios import (
     load_scenario,
     parameter_rng,
     parse_scenario,
-    quarter_labels,
     scenario_toml,
+    with_parameters,
 )
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import quarter_labels
 
 HEADER = 'name = "my"\nstart = "2025Q1"\nhorizon = 12\n'
-BUILTINS = ["baseline", "capex-freeze", "deepseek-shock", "elastic", "inelastic"]
+BUILTINS = [
+    "ai-sticky-expectations",
+    "baseline",
+    "capex-freeze",
+    "deepseek-shock",
+    "elastic",
+    "inelastic",
+    "telecom-2000",
+]
+#: The AI market scenarios (the telecom test runs 1997-2007 instead).
+AI_BUILTINS = [name for name in BUILTINS if name != "telecom-2000"]
 
 
 def write(tmp_path: Path, text: str, name: str = "my.toml") -> Path:
@@ -214,7 +225,7 @@ def test_missing_or_unreadable_files(tmp_path: Path) -> None:
 
 def test_an_unknown_bare_name_lists_the_builtins() -> None:
     with pytest.raises(
-        UsageError, match="unknown scenario 'baseline2'; built-in scenarios are baseline"
+        UsageError, match="unknown scenario 'baseline2'; built-in scenarios are ai-sticky"
     ):
         load_scenario("baseline2")
 
@@ -250,10 +261,10 @@ def test_scenarios_are_frozen() -> None:
 
 def test_the_builtins_are_shipped_as_package_data() -> None:
     assert builtin_names() == BUILTINS
-    root = resources.files("jevons").joinpath("simulate", "builtin")
+    root = resources.files("jevons").joinpath("_simulate", "builtin")
     for name in BUILTINS:
         assert root.joinpath(f"{name}.toml").is_file()
-    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "simulate"
+    assert BUILTIN_DIR.is_dir() and BUILTIN_DIR.parent.name == "_simulate"
 
 
 @pytest.mark.parametrize("name", BUILTINS)
@@ -261,7 +272,10 @@ def test_each_builtin_is_described_and_round_trips(name: str) -> None:
     s = load_scenario(name)
     assert s.name == name
     assert len(s.description) > 40
-    assert s.start == "2025Q1" and s.horizon == 12
+    if name in AI_BUILTINS:
+        assert s.start == "2025Q1" and s.horizon == 12
+    else:
+        assert s.periods[0] == "1997Q1" and s.periods[-1] == "2007Q4"
     assert parse_scenario(scenario_toml(s)) == s
     full = parse_scenario(scenario_toml(s, all_parameters=True))
     assert full.parameter_values() == s.parameter_values()
@@ -332,6 +346,7 @@ def test_baseline_holds_the_documented_values() -> None:
         ("inelastic", {"elasticity": -0.5}),
         ("elastic", {"elasticity": -1.5}),
         ("capex-freeze", {"capex_drift": 0.0, "util_response": 0.0, "growth_response": 0.0}),
+        ("ai-sticky-expectations", {"expectation_speed": 0.0}),
     ],
 )
 def test_builtins_differ_from_baseline_only_as_described(
@@ -505,3 +520,28 @@ def test_scenario_events_compile_against_its_periods(tmp_path: Path) -> None:
     assert first({"capex_usd": capex}).tolist() == [True, False]
     util = np.array([[0.8, 0.8, 0.9, 0.9], [1.0, 1.0, 0.9, 0.9]])
     assert second({"utilization": util}).tolist() == [True, False]
+
+
+def test_with_parameters_sets_values_and_keeps_the_rest() -> None:
+    base = load_scenario("deepseek-shock")
+    changed = with_parameters(base, {"elasticity": -2.0})
+    assert changed.parameters["elasticity"] == -2.0
+    assert {k: v for k, v in changed.parameters.items() if k != "elasticity"} == {
+        k: v for k, v in base.parameters.items() if k != "elasticity"
+    }
+    assert (changed.name, changed.start, changed.horizon, changed.events) == (
+        base.name,
+        base.start,
+        base.horizon,
+        base.events,
+    )
+
+
+def test_with_parameters_refuses_as_a_scenario_file_does() -> None:
+    base = load_scenario("baseline")
+    with pytest.raises(
+        UsageError, match=r"^scenario baseline: parameters\.elasticity = -9 is below"
+    ):
+        with_parameters(base, {"elasticity": -9.0})
+    with pytest.raises(UsageError, match=r"^--grid elasticty is not a model parameter"):
+        with_parameters(base, {"elasticty": -1.0}, context="--grid")

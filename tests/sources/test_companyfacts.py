@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -264,3 +265,29 @@ def test_clean_text(text: str, clean: str) -> None:
     from jevons._sources.companyfacts import clean_text
 
     assert clean_text(text) == clean
+
+
+def test_typed_decoding_and_field_by_field_reading_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Well-formed entries are decoded straight into typed rows (the fast path); every other
+    entry is read field by field. Both must give the same facts for the same document."""
+    from jevons._sources import companyfacts as cf
+
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    docs = sorted((fixtures / "companyfacts").glob("CIK*.json")) + sorted(
+        (fixtures / "ifrs").glob("CIK*.json")
+    )
+    assert docs
+    typed_used = {"n": 0}
+    real_typed = cf._typed_rows
+
+    def counting(raw: object, currencies: list[str]) -> object:
+        out = real_typed(raw, currencies)
+        typed_used["n"] += out is not None
+        return out
+
+    monkeypatch.setattr(cf, "_typed_rows", counting)
+    fast = [cf.parse_companyfacts(p.read_bytes(), origin=p.name) for p in docs]
+    assert typed_used["n"] > 0
+    monkeypatch.setattr(cf, "_typed_rows", lambda raw, currencies: None)
+    slow = [cf.parse_companyfacts(p.read_bytes(), origin=p.name) for p in docs]
+    assert fast == slow

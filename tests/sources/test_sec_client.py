@@ -128,7 +128,7 @@ def test_missing_user_agent_explains_how_to_pass_it(
     assert "\n" not in message
     assert "SEC requires a User-Agent" in message
     assert "Jane Doe jane@example.com" in message
-    assert "--user-agent" in message
+    assert "`user_agent`" in message
     assert USER_AGENT_ENV in message
 
 
@@ -530,3 +530,63 @@ def test_rate_limit_holds_for_any_request_durations(
 def test_bad_settings_are_usage_errors(tmp_path: Path, kwargs: dict[str, float]) -> None:
     with pytest.raises(UsageError):
         SecClient(UA, cache_dir=tmp_path, **kwargs)  # type: ignore[arg-type]
+
+
+# --- size cap on downloads ----------------------------------------------------------------
+
+
+def _endless(chunk: bytes, count: int) -> Iterator[bytes]:
+    for _ in range(count):
+        yield chunk
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_oversized_download_is_refused_without_reading_it_whole(
+    make_client: Callable[..., SecClient],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    declared: bool,
+) -> None:
+    """A body over the input cap (here 0.01 MB) is refused in one line, nothing is cached, and a
+    body without a Content-Length is cut off after the cap rather than read to its end."""
+    monkeypatch.setenv("JEVONS_MAX_INPUT_MB", "0.01")
+    sent = {"chunks": 0}
+
+    def counted() -> Iterator[bytes]:
+        for chunk in _endless(b" " * 1000, 10_000):
+            sent["chunks"] += 1
+            yield chunk
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if declared:
+            return httpx.Response(200, content=b" " * 20_000)
+        return httpx.Response(200, content=counted())
+
+    client = make_client(handler)
+    with pytest.raises(InputDataError, match=r"SEC response for CIK 0001018724: larger than") as e:
+        client.companyfacts(AMAZON)
+    assert "\n" not in e.value.message
+    assert not cache_file(tmp_path, AMAZON).exists()
+    if not declared:
+        assert sent["chunks"] <= 12
+
+
+def test_gzip_body_is_capped_on_its_decoded_size(
+    make_client: Callable[..., SecClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JEVONS_MAX_INPUT_MB", "0.01")
+    bomb = gzip.compress(b" " * 1_000_000)  # 1 KB on the wire, 1 MB decoded
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"})
+
+    with pytest.raises(InputDataError, match=r"larger than the 0\.01 MB input limit"):
+        make_client(handler).companyfacts(AMAZON)
+    assert not cache_file(tmp_path, AMAZON).exists()
+
+
+def test_body_under_the_cap_is_accepted(
+    make_client: Callable[..., SecClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JEVONS_MAX_INPUT_MB", "0.01")
+    assert make_client(ok).companyfacts(AMAZON) == BODY

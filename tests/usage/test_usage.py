@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from conftest import store_digest
 from jevons._ledger.store import Store, open_store
-from jevons._usage import growth, import_usage, usage
+from jevons._usage import import_usage, usage
+from jevons._usage.growth import growth
 from jevons.cli import app
 from jevons.errors import InputDataError, UsageError
 

@@ -19,13 +19,13 @@ import pytest
 dash = pytest.importorskip("dash")
 go = pytest.importorskip("plotly.graph_objects")
 
+from jevons._figures.capex import PARTIAL_COLUMN  # noqa: E402
 from jevons._simulate.montecarlo import simulate  # noqa: E402
-from jevons._simulate.scenarios import load_scenario  # noqa: E402
+from jevons._simulate.scenarios import load_scenario, with_parameters  # noqa: E402
 from jevons._web import (  # noqa: E402
     DOWNLOADS,
     IDS,
     SLIDERS,
-    adjusted_scenario,
     capex_chart,
     check_port_free,
     create_app,
@@ -39,16 +39,16 @@ from jevons._web import (  # noqa: E402
     start_server,
 )
 from jevons._web.__main__ import main as web_main  # noqa: E402
-from jevons._web.app import (  # noqa: E402
+from jevons._web.callbacks import (  # noqa: E402
     FAN_CHARTS,
-    PARAMETER_SLIDERS,
     download_csv,
     slider_readouts,
     update_capex,
     update_controls,
     update_fans,
 )
-from jevons._web.figures import FAN_SPECS, PARTIAL_COLUMN  # noqa: E402
+from jevons._web.controls import PARAMETER_SLIDERS  # noqa: E402
+from jevons._web.figures import FAN_SPECS  # noqa: E402
 from jevons.errors import UsageError  # noqa: E402
 from jevons.palette import INCOMPLETE_OPACITY, INCOMPLETE_PATTERN  # noqa: E402
 
@@ -185,9 +185,7 @@ def test_a_moved_slider_changes_the_scenario_and_every_title_says_how() -> None:
         assert "baseline, changed: elasticity -2, shock_factor 10" in (
             got.figures[chart].layout.title.text
         )
-    expected = simulate(
-        adjusted_scenario(load_scenario("baseline"), got.changes), paths=500, seed=0
-    )
+    expected = simulate(with_parameters(load_scenario("baseline"), got.changes), paths=500, seed=0)
     assert got.result.to_dict() == expected.to_dict()
     assert got.result.to_dict() != simulate("baseline", paths=500, seed=0).to_dict()
     out = update_fans("baseline", -2.0, *controls.values[1:], 500)
@@ -219,9 +217,7 @@ def test_fan_figures_equal_a_direct_simulation_of_the_overridden_scenario() -> N
         "lead_time": 4,
     }
     assert got.changes == overrides
-    expected = simulate(
-        adjusted_scenario(load_scenario("baseline"), overrides), paths=2_000, seed=0
-    )
+    expected = simulate(with_parameters(load_scenario("baseline"), overrides), paths=2_000, seed=0)
     frame = figure_frame(got.figures[IDS["fan_capex"]])
     assert frame["p50 ($B per quarter)"].tolist() == pytest.approx(
         [v / 1e9 for v in expected.series["capex_usd"]["p50"]]
@@ -266,7 +262,7 @@ def test_update_fans_runs_within_a_second_for_ten_thousand_paths() -> None:
         ({"elasticity": None}, "Price elasticity of demand has no valid value"),
         ({"lead_time": 13}, "lead_time = 13 is above its maximum 12"),
         ({"demand_growth": float("nan")}, "must be a finite number"),
-        ({"paths": 0}, "--paths must be a whole number from 1"),
+        ({"paths": 0}, "`paths` must be a whole number from 1"),
         ({"paths": 1500.5}, "paths must be a whole number"),
         ({"scenario": "no-such-scenario"}, "unknown scenario 'no-such-scenario'"),
     ],
@@ -430,7 +426,7 @@ def test_capex_callback_without_companies_or_with_a_bad_basis() -> None:
     assert error == "" and notes == []
     assert "Choose at least one company" in figure.layout.annotations[0].text
     _, _, error = update_capex(["AMZN"], "bogus")
-    assert error.startswith("--basis must be one of")
+    assert error.startswith("`basis` must be one of")
 
 
 # --- serving -----------------------------------------------------------------------------------
@@ -445,7 +441,7 @@ def test_serve_binds_to_loopback_by_default() -> None:
 
 
 def test_a_port_in_use_is_a_usage_error(held_port: int) -> None:
-    expected = f"port {held_port} on 127.0.0.1 is in use; choose another with --port"
+    expected = f"port {held_port} on 127.0.0.1 is in use; choose another `port`"
     with pytest.raises(UsageError) as info:
         check_port_free("127.0.0.1", held_port)
     assert info.value.message == expected
@@ -507,3 +503,23 @@ def test_started_server_serves_the_page_and_the_fan_callback_and_stops() -> None
         assert len(update[IDS["fan_capex"]]["figure"]["data"]) == 5
         port = server.port
     check_port_free("127.0.0.1", port)  # stopped: the port is free again
+
+
+def test_slider_median_is_the_median_of_the_runs_draws() -> None:
+    """A drawn parameter's slider sits at its distribution's median (within its range),
+    the middle of the very draws a run makes."""
+    from jevons._simulate.distributions import sample
+    from jevons._simulate.scenarios import builtin_scenarios, parameter_rng
+    from jevons._web.controls import central_value
+
+    checked = 0
+    for sc in builtin_scenarios().values():
+        for name, value in sc.parameter_values().items():
+            if isinstance(value, float):
+                assert central_value(name, value) == value
+                continue
+            draws = sample(value, 100_000, parameter_rng(0, name), parameter=name)
+            spread = float(np.quantile(draws, 0.75) - np.quantile(draws, 0.25))
+            assert abs(central_value(name, value) - float(np.median(draws))) < 0.02 * spread
+            checked += 1
+    assert checked > 0

@@ -21,8 +21,9 @@ from typer.testing import CliRunner  # noqa: E402
 
 from jevons._web import IDS, SLIDERS, start_server  # noqa: E402
 from jevons._web import server as server_mod  # noqa: E402
-from jevons._web.app import FAN_CHARTS, create_app, update_fans  # noqa: E402
-from jevons._web.server import exposure_warning, harden, is_loopback  # noqa: E402
+from jevons._web.app import create_app  # noqa: E402
+from jevons._web.callbacks import FAN_CHARTS, update_fans  # noqa: E402
+from jevons._web.server import exposure_warning, is_loopback  # noqa: E402
 from jevons.cli import app as cli_app  # noqa: E402
 
 PROBES = [
@@ -74,7 +75,7 @@ def test_ten_million_paths_refused_server_side() -> None:
     assert out[-1] == "paths must be at most 50,000 (the slider's maximum), got 10,000,000"
     assert out[-2] == "not updated: see above"
 
-    client = harden(create_app()).server.test_client()
+    client = create_app().server.test_client()
     started = time.perf_counter()
     response = client.post("/_dash-update-component", json=_fan_request(10_000_000))
     assert time.perf_counter() - started < 5
@@ -90,7 +91,7 @@ def test_slider_maximum_still_runs() -> None:
 
 @pytest.mark.parametrize("probe", PROBES)
 def test_traversal_probe_is_404_in_process(probe: str, caplog: pytest.LogCaptureFixture) -> None:
-    client = harden(create_app()).server.test_client()
+    client = create_app().server.test_client()
     with caplog.at_level(logging.DEBUG):
         response = client.get(probe)
     assert response.status_code == 404, probe

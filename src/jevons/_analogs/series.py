@@ -28,6 +28,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from jevons._sources.cells import cell_number
 from jevons._sources.shipped import manifest_digest, read_rows
 from jevons.errors import InputDataError
 
@@ -481,13 +482,12 @@ def slugify(text: str) -> str:
 
 
 def _number(text: str, what: str) -> float:
-    value = text.strip()
-    if value == "" or value.upper() == "NA":
-        return math.nan
+    """A cell of an analog dataset: NaN when empty or 'NA' (a gap in the series)."""
     try:
-        return float(value)
-    except ValueError as exc:
-        raise InputDataError(f"{what}: '{value}' is not a number") from exc
+        value = cell_number(text, missing=("", "NA"))
+    except ValueError:
+        raise InputDataError(f"{what}: '{text.strip()}' is not a number") from None
+    return math.nan if value is None else value
 
 
 def _single(rows: Sequence[dict[str, Any]], column: str, dataset: str) -> str:

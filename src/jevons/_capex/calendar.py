@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jevons.errors import UsageError
+from jevons.quarters import Quarter
 
 DAYS_PER_QUARTER = 365.25 / 4
 
@@ -52,8 +53,9 @@ def year_after(start: date) -> date:
     return add_years(start, 1) - timedelta(days=1)
 
 
-def quarter_index(fy_start: date, end: date) -> int:
-    """Which fiscal quarter (1-4) a period ending on ``end`` closes."""
+def fiscal_quarter(fy_start: date, end: date) -> int:
+    """Which fiscal quarter (1-4) a period ending on ``end`` closes (calendar quarters are
+    ``jevons.quarters.Quarter``)."""
     return max(1, min(4, round(((end - fy_start).days + 1) / DAYS_PER_QUARTER)))
 
 
@@ -63,17 +65,13 @@ def calendar_quarter(start: date, end: date) -> tuple[int, int]:
     Oracle's fiscal Q1 (June-August) is reported as calendar Q3; Microsoft's fiscal Q3
     (January-March) as calendar Q1.
     """
-    mid = start + (end - start) / 2
-    return mid.year, (mid.month - 1) // 3 + 1
+    quarter = Quarter.of(start + (end - start) / 2)
+    return quarter.year, quarter.number
 
 
 def is_calendar_year_end(end: date) -> bool:
     """Whether a fiscal year ending on ``end`` is (within a 52/53-week shift) a calendar year."""
     return (end.month == 12 and end.day >= 25) or (end.month == 1 and end.day <= 7)
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
 
 
 @dataclass(frozen=True)
@@ -114,17 +112,17 @@ def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
     quarter: int | None = None
     if len(labelled) == 4 and labelled.isdigit():
         year = int(labelled)
-    elif (
-        len(labelled) == 6
-        and labelled[4] == "Q"
-        and labelled[:4].isdigit()
-        and labelled[5] in "1234"
-    ):
-        year, quarter = int(labelled[:4]), int(labelled[5])
+    else:
+        try:
+            parsed = Quarter.parse(labelled)
+        except UsageError:
+            pass
+        else:
+            year, quarter = parsed.year, parsed.number
     if year is not None:
         if raw.startswith("FY") and not fiscal:
             raise UsageError(
-                f"period '{text}' is a fiscal label: add --calendar fiscal, or give the "
+                f"period '{text}' is a fiscal label: add `calendar='fiscal'`, or give the "
                 "calendar label (2024, 2024Q1)"
             )
         return PeriodBound(text, year=year, quarter=quarter, fiscal=fiscal)
@@ -134,7 +132,7 @@ def parse_period_bound(text: str, *, fiscal: bool = False) -> PeriodBound:
         pass
     raise UsageError(
         f"period '{text}' is not a year (2024), a quarter (2024Q3), a fiscal label "
-        "(FY2024Q1, with --calendar fiscal) or a date (2024-07-01)"
+        "(FY2024Q1, with `calendar='fiscal'`) or a date (2024-07-01)"
     )
 
 

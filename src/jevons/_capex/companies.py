@@ -6,6 +6,7 @@ from the annual periods of its 10-Ks (or the shipped rows), never assumed.
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ class CompanyInfo:
     cik: int
     ticker: str | None
     name: str | None
-    fiscal_year_end: str  # "--06-30" style month-day, or "unknown"
+    fiscal_year_end: str  # "Jun 30" style month and day, or "unknown"
     evidence: str
     years: str
 
@@ -52,7 +53,7 @@ def fiscal_year_end(ends: list[Any]) -> str:
         return "unknown"
     days = Counter((e.month, e.day) for e in ends)
     (month, day), count = days.most_common(1)[0]
-    label = f"--{month:02d}-{day:02d}"
+    label = f"{calendar.month_abbr[month]} {day}"
     return label if count == len(ends) else f"about {label} (52/53-week)"
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from jevons._capex.calendar import FiscalYear, quarter_index, year_after
+from jevons._capex.calendar import FiscalYear, fiscal_quarter, year_after
 from jevons._capex.values import (
     ANNUAL_MINUS_9M,
     REPORTED,
@@ -162,9 +162,9 @@ def _derive_year(
         if f.start == year.start and f.end == year.end and year.closed:
             annual = f
         elif f.start == year.start and days in YTD_DAYS:
-            ytd[quarter_index(year.start, f.end)] = f
+            ytd[fiscal_quarter(year.start, f.end)] = f
         elif days in QUARTER_DAYS:
-            discrete[quarter_index(year.start, f.end)] = f
+            discrete[fiscal_quarter(year.start, f.end)] = f
     if annual is not None:
         ytd[4] = annual
 

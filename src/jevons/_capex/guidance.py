@@ -67,7 +67,7 @@ class GuidanceResult:
     def summary(self) -> str:
         lines = [f"Capex guidance against actuals (as of {self.as_of})"]
         for r in self.rows:
-            guide = _money_range(r.low_usd, r.high_usd)
+            guide = money_range(r.low_usd, r.high_usd)
             actual = f"{r.actual_usd / 1e9:,.1f}B" if r.actual_usd is not None else "-"
             surprise = (
                 f"{r.surprise_usd / 1e9:+,.1f}B ({r.surprise_pct:+.1f}%)"
@@ -81,15 +81,21 @@ class GuidanceResult:
         return "\n".join(lines)
 
 
-def _money_range(low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return "no figure"
-    if high is None or low == high:
-        prefix = "over " if high is None else ""
-        return f"{prefix}{(low or 0) / 1e9:,.1f}B"
-    if low is None:
-        return f"up to {high / 1e9:,.1f}B"
-    return f"{low / 1e9:,.1f}-{high / 1e9:,.1f}B"
+def money_range(low_usd: float | None, high_usd: float | None) -> str:
+    """A guided range in $B as every output prints it (CLI table, report, ``summary``).
+
+    A range stays a range and a bound stays a bound: ``$60.0-65.0B`` (two-sided), ``$80.0B``
+    (a point, low equal to high), ``over $30.0B`` (only a lower bound was stated), ``up to
+    $85.0B`` (only an upper bound) and ``direction only`` (a plan stated without a number). One
+    function, so that the same plan never reads differently in two places.
+    """
+    if low_usd is None:
+        return "direction only" if high_usd is None else f"up to ${high_usd / 1e9:,.1f}B"
+    if high_usd is None:
+        return f"over ${low_usd / 1e9:,.1f}B"
+    if low_usd == high_usd:
+        return f"${low_usd / 1e9:,.1f}B"
+    return f"${low_usd / 1e9:,.1f}-{high_usd / 1e9:,.1f}B"
 
 
 def _parse_label(label: str) -> tuple[str, int, int | None]:

@@ -31,7 +31,6 @@ from jevons._capex.calendar import (
     calendar_quarter,
     is_calendar_year_end,
     parse_period_bound,
-    quarter_label,
 )
 from jevons._capex.derive import Vintage
 from jevons._capex.evidence import SOURCES, Source, edgar_filing_url, gather, index
@@ -44,6 +43,7 @@ from jevons._sources.xbrl_concepts import (
     PROCEEDS_PPE,
 )
 from jevons.errors import UnknownCompanyError, UsageError
+from jevons.quarters import Quarter
 
 Freq = Literal["quarter", "year"]
 Calendar = Literal["calendar", "fiscal"]
@@ -211,7 +211,7 @@ def _unknown_company(known: Sequence[CompanyRow], token: str) -> UnknownCompanyE
     else:
         text += f": not among the {len(known)} filer(s) in the store (`jevons companies`). "
     cik = _cik_token(token)
-    target = f"--cik {cik}" if cik is not None else token.strip()
+    target = str(cik) if cik is not None else token.strip()
     return UnknownCompanyError(f"{text}To add a filer: `jevons ingest sec {target}`")
 
 
@@ -408,7 +408,7 @@ def _record(
         calendar_period = str(cy)
         period = f"FY{fiscal_year}" if calendar == "fiscal" else calendar_period
     else:
-        calendar_period = quarter_label(cy, cq)
+        calendar_period = Quarter(cy, cq).label
         period = f"FY{fiscal_year}{fiscal_period}" if calendar == "fiscal" else calendar_period
     return _make_record(
         company, basis, freq, period, calendar_period, fiscal_year, fiscal_period, start, end, bv
@@ -540,7 +540,7 @@ def _coverage_note(
     unit = "quarters" if freq == "quarter" else "years"
     return (
         f"{label}: {basis} is known for {have} of {len(periods)} {unit}; "
-        f"--basis {other} has {count}"
+        f"`basis='{other}'` has {count}"
     )
 
 
@@ -690,9 +690,13 @@ def _label_key(r: CapexRecord, fiscal: bool) -> tuple[int, int | None] | None:
         period = r.fiscal_period or "FY"
         return r.fiscal_year, None if period == "FY" else int(period[1])
     label = r.calendar_period
-    if len(label) == 6 and label[4] == "Q":
-        return int(label[:4]), int(label[5])
-    return (int(label), None) if label.isdigit() else None
+    if label.isdigit():
+        return int(label), None
+    try:
+        quarter = Quarter.parse(label)
+    except UsageError:
+        return None
+    return quarter.year, quarter.number
 
 
 def _within(
@@ -713,7 +717,7 @@ def _within(
 
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
-        raise UsageError(f"--{name} must be one of {', '.join(choices)}, not '{value}'")
+        raise UsageError(f"`{name}` must be one of {', '.join(choices)}, not '{value}'")
 
 
 def capex(
@@ -748,13 +752,13 @@ def capex(
     _check_choice("source", source, SOURCES)
     if total and calendar == "fiscal":
         raise UsageError(
-            "--total sums calendar periods; it cannot be combined with --calendar fiscal"
+            "`total=True` sums calendar periods; it cannot be combined with `calendar='fiscal'`"
         )
     fiscal = calendar == "fiscal"
     lower = parse_period_bound(start, fiscal=fiscal) if start else None
     upper = parse_period_bound(end, fiscal=fiscal) if end else None
     if lower and upper and not bounds_in_order(lower, upper):
-        raise UsageError(f"--from {start} is after --to {end}")
+        raise UsageError(f"`start` {start} is after `end` {end}")
     notes: list[str] = []
     with using_store(store) as db:
         chosen = resolve_companies(db, companies)

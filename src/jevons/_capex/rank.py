@@ -57,9 +57,9 @@ def rank(
 ) -> RankResult:
     """Filers ranked by capex in calendar ``year`` on ``basis``, largest first."""
     if not 1990 <= year <= 2100:
-        raise UsageError(f"--year {year} is out of range")
+        raise UsageError(f"`year` {year} is out of range")
     if top is not None and top < 1:
-        raise UsageError(f"--top must be at least 1, got {top}")
+        raise UsageError(f"`top` must be at least 1, got {top}")
     with using_store(store) as db:
         result = capex(
             ["all"],

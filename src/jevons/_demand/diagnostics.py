@@ -15,7 +15,7 @@ trending series often violate:
   whether cumulative output explains the price.
 
 ``time_series_diagnostics`` runs the three checks and returns them as one typed record; the
-specification choice in ``jevons._demand.elasticity`` reads it. Every test says in words when
+specification choice in ``jevons._demand.specification`` reads it. Every test says in words when
 the series is too short to run it, rather than returning a number that means nothing.
 """
 

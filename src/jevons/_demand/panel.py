@@ -67,7 +67,7 @@ from linearmodels.panel import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats  # type: ignore[import-untyped]
 
-from jevons._demand.elasticity import spending_phrase, summary_tail, wrap_field
+from jevons._demand.results import spending_phrase, summary_tail, wrap_field
 from jevons._demand.verdict import (
     NOT_IDENTIFIED,
     Verdict,

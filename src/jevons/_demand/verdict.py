@@ -48,7 +48,7 @@ from scipy import stats  # type: ignore[import-untyped]
 from jevons.errors import UsageError
 
 if TYPE_CHECKING:
-    from jevons._demand.elasticity import ElasticityResult
+    from jevons._demand.results import ElasticityResult
 
 #: The four answers, from "spending rises" to "we cannot tell".
 VERDICTS = ("backfire", "partial_rebound", "no_rebound", "inconclusive")

@@ -22,7 +22,7 @@ from typing import Final
 
 from jevons._capex.guidance import guidance
 from jevons._capex.ledger import capex
-from jevons.errors import UsageError
+from jevons.quarters import Quarter, fiscal_quarters
 
 COMPANIES: Final = ("AMZN", "GOOGL", "META", "MSFT")
 BASES: Final = ("gross", "net", "with_leases", "headline")
@@ -89,29 +89,12 @@ class Panel:
         return max(max(s) for s in self.quarters["gross"].values() if s)
 
 
-def quarter_index(label: str) -> int:
-    """'2025Q1' -> 8100; differences count quarters."""
-    if len(label) != 6 or label[4] != "Q" or not label[:4].isdigit() or label[5] not in "1234":
-        raise UsageError(f"'{label}' is not a calendar quarter like 2025Q1")
-    return int(label[:4]) * 4 + int(label[5]) - 1
-
-
-def quarter_label(index: int) -> str:
-    return f"{index // 4}Q{index % 4 + 1}"
-
-
-def quarter_end(label: str) -> date:
-    year, q = int(label[:4]), int(label[5])
-    return date(year, 3 * q, 31 if q in (1, 4) else 30)
-
-
 def plan_quarters(plan: Plan, fy_end_month: int) -> tuple[str, ...]:
     """The four calendar quarters a plan's year covers (a fiscal year ending in June 2025 is
     2024Q3-2025Q2), so that fiscal plans are compared with fiscal-year actuals."""
     if plan.kind == "calendar":
-        return tuple(f"{plan.year}Q{q}" for q in range(1, 5))
-    last = plan.year * 4 + (fy_end_month - 1) // 3
-    return tuple(quarter_label(last - k) for k in range(3, -1, -1))
+        return tuple(q.label for q in Quarter(plan.year, 1).following(4))
+    return fiscal_quarters(plan.year, fy_end_month)
 
 
 def collect(companies: tuple[str, ...] = COMPANIES) -> Panel:

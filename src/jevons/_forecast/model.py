@@ -53,11 +53,15 @@ from jevons._forecast.data import (
     Plan,
     Series,
     plan_quarters,
+)
+from jevons.errors import InputDataError
+from jevons.quarters import (
+    fiscal_quarters,
+    fiscal_year_of,
     quarter_end,
     quarter_index,
     quarter_label,
 )
-from jevons.errors import InputDataError
 
 FIRST_FISCAL_YEAR: Final = 2015
 MIN_PLANS: Final = 2
@@ -209,18 +213,6 @@ def _growth_fit(panel: Panel) -> GrowthFit:
         common_share=common,
         n=len(rows),
     )
-
-
-def fiscal_quarters(fiscal_year: int, fy_end_month: int) -> tuple[str, ...]:
-    """The four calendar quarters of a fiscal year, oldest first (Microsoft's FY2026, ending in
-    June 2026, is 2025Q3-2026Q2)."""
-    last = fiscal_year * 4 + (fy_end_month - 1) // 3
-    return tuple(quarter_label(last - k) for k in range(3, -1, -1))
-
-
-def fiscal_year_of(label: str, fy_end_month: int) -> int:
-    """The fiscal year a calendar quarter belongs to (2025Q3 is Microsoft's FY2026)."""
-    return (quarter_index(label) - (fy_end_month - 1) // 3 + 3) // 4
 
 
 def _complete_years(panel: Panel, ticker: str) -> list[FloatArray]:

@@ -29,17 +29,19 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 import properscoring
 
-from jevons._forecast.data import COMPANIES, Panel, collect, plan_quarters, quarter_end
-from jevons._forecast.data import quarter_index as qi
-from jevons._forecast.data import quarter_label as ql
+from jevons._forecast.data import COMPANIES, Panel, collect, plan_quarters
 from jevons._forecast.model import basis_ratio
 from jevons._forecast.result import TOTAL
 from jevons._forecast.run import first_origin, forecast_panel
 from jevons._simulate.backtest import simulator_paths
 from jevons._sources.cloud import backlog, cloud_revenue
 from jevons.errors import InputDataError
+from jevons.quarters import quarter_end
+from jevons.quarters import quarter_index as qi
+from jevons.quarters import quarter_label as ql
 
 HORIZON: Final = 4
 FIRST_ORIGIN: Final = "2022Q4"
@@ -169,6 +171,15 @@ class RollingResult:
             "seed": self.seed,
             "notes": list(self.notes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per series and method: the total's scores, then each company's."""
+        rows = [{"series": "total", "method": m, **s} for m, s in self.scores.items()] + [
+            {"series": ticker, "method": m, **s}
+            for ticker, by_method in self.by_company.items()
+            for m, s in by_method.items()
+        ]
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         lines = [

@@ -16,13 +16,11 @@ from jevons._forecast.data import (
     COMPANIES,
     Panel,
     collect,
-    quarter_end,
-    quarter_index,
-    quarter_label,
 )
 from jevons._forecast.model import Fit, basis_ratio, fit, simulate
 from jevons._forecast.result import TOTAL, Band, ForecastResult
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import quarter_end, quarter_index, quarter_label
 
 DEFAULT_PATHS: Final = 4_000
 MAX_HORIZON_QUARTERS: Final = 40
@@ -46,7 +44,7 @@ def check_origin(panel: Panel, origin: str | None) -> str:
     label = origin.strip().upper()
     quarter_index(label)  # raises UsageError on a malformed label
     if not quarter_index(lo) <= quarter_index(label) <= quarter_index(hi):
-        raise UsageError(f"--origin {origin} is out of range: choose a quarter from {lo} to {hi}")
+        raise UsageError(f"`origin` {origin} is out of range: choose a quarter from {lo} to {hi}")
     return label
 
 
@@ -61,15 +59,15 @@ def forecast_panel(
 ) -> tuple[ForecastResult, Fit]:
     """The forecast from ``panel`` (everything collected; cut here at the origin)."""
     if basis not in BASES:
-        raise UsageError(f"--basis must be one of {', '.join(BASES)}, not '{basis}'")
+        raise UsageError(f"`basis` must be one of {', '.join(BASES)}, not '{basis}'")
     if isinstance(paths, bool) or not isinstance(paths, int) or paths < 100:
-        raise UsageError(f"paths must be a whole number >= 100, got {paths!r}")
+        raise UsageError(f"`paths` must be a whole number >= 100, got {paths!r}")
     label = check_origin(panel, origin)
     when = quarter_end(label)
     horizon = horizon_to.strip().upper()
     if not 0 < quarter_index(horizon) - quarter_index(label) <= MAX_HORIZON_QUARTERS:
         raise UsageError(
-            f"--horizon-to {horizon_to} must be 1 to {MAX_HORIZON_QUARTERS} quarters after the "
+            f"`horizon_to` {horizon_to} must be 1 to {MAX_HORIZON_QUARTERS} quarters after the "
             f"origin {label}"
         )
     seen = panel.at(when)

@@ -8,7 +8,6 @@ leaves the store exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +87,7 @@ def resolve_cik(token: str) -> tuple[int, str | None]:
         known = ", ".join(sorted(shipped_tickers()))
         raise UnknownCompanyError(
             f"unknown ticker '{token}': not in the shipped ticker map ({known}); "
-            "pass its CIK with --cik"
+            "give its CIK (the digits) instead"
         )
     return cik_found, text.upper()
 
@@ -155,11 +154,10 @@ def ingest_sec_file(
             if len(files) == 1:
                 raise
             others = [str(Path(f)) for j, f in enumerate(files) if j != i]
-            again = " ".join(f"--file {shlex.quote(o)}" for o in others)
             raise type(exc)(
                 f"{exc.message}; nothing was stored: the other file(s) of this call "
                 f"({', '.join(others)}) were not stored either, since one call is all or "
-                f"nothing; to ingest them without {Path(file).name}: jevons ingest sec {again}"
+                f"nothing; to ingest them without {Path(file).name}, pass only `files={others!r}`"
             ) from None
     with using_store(store) as target:
         return IngestResult(_write(target, parsed), target.path)

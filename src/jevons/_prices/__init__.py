@@ -15,11 +15,11 @@ from jevons._prices.frontier import (
     deduplicate_trends,
     frontier_summary,
     frontier_trends,
-    load_epoch_files,
 )
 from jevons._prices.headline import PriceDecline, headline_price_decline
 from jevons._prices.hedonic import HedonicPeriod, HedonicResult, hedonic_index, load_weights
 from jevons._prices.history import PriceHistory, PricePoint, normalise_model, price_history
+from jevons._sources.epoch_csv import load_epoch_files
 
 __all__ = [
     "FactorStats",

@@ -29,18 +29,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
+# The columns of Epoch's files, named here too for the modules that read frames of them.
+from jevons._sources.epoch_csv import DATE_COLUMN as DATE_COLUMN
+from jevons._sources.epoch_csv import MODEL_COLUMN as MODEL_COLUMN
+from jevons._sources.epoch_csv import PRICE_COLUMN as PRICE_COLUMN
+from jevons._sources.epoch_csv import REQUIRED_COLUMNS as REQUIRED_COLUMNS
 from jevons.errors import InputDataError, UsageError
-
-MODEL_COLUMN = "Model Name"
-DATE_COLUMN = "Release Date"
-PRICE_COLUMN = "USD per 1M Tokens"
-REQUIRED_COLUMNS = (MODEL_COLUMN, DATE_COLUMN, PRICE_COLUMN)
 
 #: The benchmarks of Epoch's analysis, in the order of their published table.
 EPOCH_BENCHMARKS = (
@@ -84,6 +83,11 @@ class FrontierTrend:
     ci_high: float
     r_squared: float
     models: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The trend's name in summaries (``trend_label``): benchmark and threshold model."""
+        return trend_label(self)
 
 
 TREND_FIELDS = tuple(f.name for f in fields(FrontierTrend))
@@ -158,48 +162,6 @@ def _fmt_factor(value: float) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.3g}"
-
-
-# --------------------------------------------------------------------------------------------
-# Loading
-
-
-def load_epoch_files(paths: Sequence[Path]) -> pd.DataFrame:
-    """Merge Epoch's price files the way their notebook does, ready for ``frontier_trends``.
-
-    Files are concatenated in the order given, rows without a price are dropped and the rows are
-    sorted by release date. The sort is stable, so file order settles ties; Epoch's sort was
-    not (its order of same-day models depended on the machine), which matters only when models
-    released on the same day tie on a score or a price.
-    """
-    if len(paths) == 0:
-        raise InputDataError("no Epoch price files were given")
-    frames = [_read_epoch_file(Path(p)) for p in paths]
-    merged = pd.concat(frames, ignore_index=True)
-    merged = merged.loc[merged[PRICE_COLUMN].notna()]
-    return merged.sort_values(DATE_COLUMN, kind="stable").reset_index(drop=True)
-
-
-def _read_epoch_file(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputDataError(f"Epoch price file not found: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"cannot read Epoch price file {path}: {exc}") from exc
-    for column in REQUIRED_COLUMNS:
-        if column not in frame.columns:
-            raise InputDataError(f"Epoch price file {path} lacks the column '{column}'")
-    raw_dates = frame[DATE_COLUMN].astype("string").str.strip()
-    try:
-        frame[DATE_COLUMN] = pd.to_datetime(raw_dates, format="%Y-%m-%d")
-    except (ValueError, TypeError) as exc:
-        raise InputDataError(f"Epoch price file {path} has a bad '{DATE_COLUMN}': {exc}") from exc
-    try:
-        frame[PRICE_COLUMN] = pd.to_numeric(frame[PRICE_COLUMN])
-    except (ValueError, TypeError) as exc:
-        raise InputDataError(f"Epoch price file {path} has a bad '{PRICE_COLUMN}': {exc}") from exc
-    return frame
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,6 +501,15 @@ class FrontierSummary:
             "kept": [trend_label(t) for t in self.kept],
             "duplicates": [{"dropped": d, "kept": k} for d, k in self.duplicates],
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Two rows, all trends and de-duplicated: count, geometric mean, median, range."""
+        return pd.DataFrame(
+            [
+                {"trends": "all", **self.all_trends.to_dict()},
+                {"trends": "deduplicated", **self.deduplicated.to_dict()},
+            ]
+        )
 
     def summary(self) -> str:
         def describe(stats: FactorStats) -> str:

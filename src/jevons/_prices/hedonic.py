@@ -93,7 +93,9 @@ from jevons._prices.frontier import (
 )
 from jevons._prices.history import STANDARD, PriceHistory, model_version_date, normalise_model
 from jevons._sources.shipped import read_rows
+from jevons._sources.weights_csv import read_weights_csv
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import Quarter
 
 CONFIDENCE = 0.90
 DAYS_PER_YEAR = 365.25
@@ -421,19 +423,7 @@ def load_weights(path: Path) -> dict[str, float]:
     served over the period. A model listed twice is an error, so that a typo cannot silently
     double a weight.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputDataError(f"weights file not found: {path}")
-    try:
-        frame = pd.read_csv(path, dtype={"model": "string"})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"cannot read weights file {path}: {exc}") from exc
-    for column in ("model", "weight"):
-        if column not in frame.columns:
-            raise InputDataError(f"weights file {path} lacks the column '{column}'")
-    return check_weights(
-        dict(zip(frame["model"].astype(str), frame["weight"].tolist(), strict=True)), str(path)
-    )
+    return check_weights(read_weights_csv(path), str(path))
 
 
 def check_weights(weights: Mapping[str, Any], origin: str = "the weights") -> dict[str, float]:
@@ -610,8 +600,8 @@ def period_of(day: date, freq: str) -> tuple[str, date]:
     if freq == "half":
         half = 1 if day.month <= 6 else 2
         return f"{day.year}H{half}", date(day.year, 1 + 6 * (half - 1), 1)
-    quarter = (day.month - 1) // 3 + 1
-    return f"{day.year}Q{quarter}", date(day.year, 1 + 3 * (quarter - 1), 1)
+    quarter = Quarter.of(day)
+    return quarter.label, quarter.start
 
 
 def _fit(

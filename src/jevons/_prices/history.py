@@ -60,6 +60,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from jevons._sources.cells import cell_number
 from jevons._sources.price_packages import (
     DEFAULT_PACKAGE,
     PROVIDER_NAMES,
@@ -413,13 +414,13 @@ def blended_price(
 
 
 def _number(text: str, what: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
+    """A price cell: None when empty, else a finite non-negative number."""
     try:
-        value = float(text)
-    except ValueError as exc:
-        raise InputDataError(f"{what} is not a number: '{text}'") from exc
+        value = cell_number(text)
+    except ValueError:
+        raise InputDataError(f"{what} is not a number: '{text.strip()}'") from None
+    if value is None:
+        return None
     if not math.isfinite(value) or value < 0:
         raise InputDataError(f"{what} is not a non-negative price: '{text}'")
     return value

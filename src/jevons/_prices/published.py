@@ -1,20 +1,17 @@
 """Epoch AI's published figures and the shipped copy of their input data.
 
 Our frontier index is shown beside what Epoch AI published from the same method, so a reader
-sees at once whether a number is a reproduction or a departure.
+sees at once whether a number is a reproduction or a departure. The shipped input files are read
+by ``jevons._sources.epoch_csv`` (``shipped_epoch_models``, named here too for its callers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
-import pandas as pd
+from jevons._sources.epoch_csv import shipped_epoch_models
 
-from jevons._prices.frontier import load_epoch_files
+__all__ = ["EPOCH_RANGE", "PublishedRange", "shipped_epoch_models"]
 
 
 @dataclass(frozen=True)
@@ -33,23 +30,3 @@ EPOCH_RANGE = PublishedRange(
     "depending on the task and threshold",
     source_url="https://epoch.ai/data-insights/llm-inference-price-trends",
 )
-
-EPOCH_FILES = ("ai/epoch_aa_data_with_math5.csv", "ai/epoch_not_in_aa_with_benchmarks.csv")
-
-
-@contextmanager
-def shipped_epoch_paths() -> Iterator[list[Path]]:
-    """Filesystem paths of the shipped Epoch input files (extracted if the package is zipped)."""
-    with ExitStack() as stack:
-        root = resources.files("jevons").joinpath("data")
-        yield [stack.enter_context(resources.as_file(root.joinpath(f))) for f in EPOCH_FILES]
-
-
-def shipped_epoch_models() -> pd.DataFrame:
-    """Epoch AI's two input files as shipped (their sha256 is in the manifest)."""
-    from jevons._sources.shipped import read_rows
-
-    for name in ("epoch_aa_models", "epoch_other_models"):
-        read_rows(name)  # refuse a file that no longer matches its manifest
-    with shipped_epoch_paths() as paths:
-        return load_epoch_files(paths)

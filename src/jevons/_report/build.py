@@ -27,16 +27,17 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
 
-from jevons import __version__
 from jevons._capex.bases import BASES
 from jevons._ledger.store import sharing_store
 from jevons._report import saved
 from jevons._report.blocks import Section
 from jevons._sources.result_cache import fingerprint, read_result, write_result
 from jevons._sources.shipped import manifest_digest
+from jevons._version import __version__
 from jevons.errors import UsageError
 
 Progress = Callable[[str, int, int], None]
@@ -92,6 +93,23 @@ class ReportResult:
             "size_bytes": self.size_bytes,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per chart, with the section list and the report's own fields beside it."""
+        return pd.DataFrame(
+            [
+                {
+                    "path": str(self.path),
+                    "chart": chart,
+                    "basis": self.basis,
+                    "paths": self.paths,
+                    "seed": self.seed,
+                    "size_bytes": self.size_bytes,
+                }
+                for chart in self.charts
+            ],
+            columns=["path", "chart", "basis", "paths", "seed", "size_bytes"],
+        )
+
     def summary(self) -> str:
         return "\n".join(
             [
@@ -122,9 +140,9 @@ def build_report(
     """
     started = time.perf_counter()
     if basis not in BASES:
-        raise UsageError(f"--basis must be one of {', '.join(BASES)}, not '{basis}'")
+        raise UsageError(f"`basis` must be one of {', '.join(BASES)}, not '{basis}'")
     if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
-        raise UsageError(f"--paths must be a whole number of at least 1, got {paths}")
+        raise UsageError(f"`paths` must be a whole number of at least 1, got {paths}")
     target = Path(path).expanduser()
     check_writable(target)
 
@@ -141,7 +159,7 @@ def build_report(
             from jevons._simulate.montecarlo import MAX_PATHS
 
             if paths > MAX_PATHS:
-                raise UsageError(f"--paths must be at most {MAX_PATHS:,}, got {paths:,}")
+                raise UsageError(f"`paths` must be at most {MAX_PATHS:,}, got {paths:,}")
             built = build_sections(options, progress)
             with contextlib.suppress(TypeError):  # an unsavable block: the report is still right
                 write_result(CACHE_KIND, key, saved.dump(built))

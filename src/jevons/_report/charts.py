@@ -1,5 +1,8 @@
 """Plotly figures of the report, one function per chart, each from an analysis result.
 
+The charts shared with the dashboard (the quantile fan, quarterly capex) and the guidance chart
+are drawn once in ``jevons._figures``; the ones here are the report's own.
+
 Figures are built from the public results (ledger records, trends, verdicts, quantiles) and
 never recompute an analysis: a chart shows exactly the numbers the CLI prints. Colours, units
 and the div ids are fixed here so that every chart of one company looks alike and a browser
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any, Final
 
 import plotly.graph_objects as go  # type: ignore[import-untyped]
@@ -18,26 +20,19 @@ from plotly.subplots import make_subplots  # type: ignore[import-untyped]
 
 from jevons._analogs.analysis import AnalogsResult
 from jevons._analogs.published import PublishedEstimate
-from jevons._capex.coverage import quarter_coverage
-from jevons._capex.guidance import GuidanceRow
 from jevons._capex.ledger import TOTAL, CapexRecord
 from jevons._demand.verdict import UNIT_ELASTIC, Verdict
+from jevons._figures.fan import FORECAST_COLOURS, FanNames, quantile_fan
+from jevons._figures.layout import billions, page_layout
 from jevons._forecast import ForecastResult
 from jevons._forecast.result import TOTAL as FORECAST_TOTAL
 from jevons._prices.frontier import FrontierTrend
 from jevons._prices.hedonic import HedonicResult
 from jevons._prices.published import PublishedRange
-from jevons._simulate.montecarlo import SimulationResult
 from jevons._simulate.sensitivity import SensitivityResult
 from jevons._usage.series import UsageSeries
 from jevons.palette import COMPANY_COLOURS as PALETTE
-from jevons.palette import (
-    INCOMPLETE_COLOUR,
-    INCOMPLETE_OPACITY,
-    INCOMPLETE_PATTERN,
-    TOTAL_COLOUR,
-    company_colour,
-)
+from jevons.palette import TOTAL_COLOUR, company_colour
 
 #: One colour per company, kept across every chart and shared with the dashboard.
 COMPANY_COLOURS: Final[dict[str, str]] = {**PALETTE, TOTAL: TOTAL_COLOUR}
@@ -54,7 +49,6 @@ KIND_SYMBOLS: Final[dict[str, str]] = {
     "estimated": "circle",
 }
 UNCLASSIFIED_COLOUR: Final = "#B0B0B0"
-DEEPSEEK_R1: Final = date(2025, 1, 20)
 
 # Stable div ids: a browser test looks charts up by these.
 CHART_CAPEX_QUARTERLY: Final = "chart-capex-quarterly"
@@ -69,7 +63,6 @@ CHART_FAN_DEEPSEEK: Final = "chart-fan-deepseek-shock"
 CHART_FAN_FORECAST: Final = "chart-fan-forecast"
 CHART_SENSITIVITY: Final = "chart-sensitivity"
 
-_FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 _PLOTLY_CONFIG: Final[dict[str, Any]] = {"displaylogo": False, "responsive": True}
 
 
@@ -85,206 +78,8 @@ def to_html(fig: Any, div_id: str) -> str:
     )
 
 
-def _layout(fig: Any, *, height: int, **kwargs: Any) -> None:
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        font={"family": _FONT, "size": 13},
-        margin={"l": 70, "r": 30, "t": 40, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"namelength": -1},
-        **kwargs,
-    )
-
-
-def quarter_start(label: str) -> str:
-    """'2025Q1' -> '2025-01-01': bars sit in the middle of their quarter on a date axis."""
-    year, quarter = int(label[:4]), int(label[5])
-    return date(year, 3 * (quarter - 1) + 1, 1).isoformat()
-
-
-def _billions(value: float | int | None) -> float | None:
-    return None if value is None else float(value) / 1e9
-
-
 # --------------------------------------------------------------------------------------------
 # Capex
-
-
-def capex_quarterly(
-    records: Sequence[CapexRecord],
-    totals: Sequence[CapexRecord],
-    plans: Sequence[GuidanceRow],
-    *,
-    basis: str,
-) -> Any:
-    """Stacked bars per company by calendar quarter, the total as a line, and the dates that
-    might have moved plans: DeepSeek R1's release and every guidance announcement.
-
-    A quarter in which not every company has a value (``jevons._capex.coverage``) is incomplete:
-    its bars are faded and hatched, the total line has no point there (it stops at the last
-    quarter where every company reported), and a separate marker gives the partial sum with
-    "incomplete: X of Y companies reported", so that late reporters never look like a fall.
-    """
-    order = list(dict.fromkeys(r.ticker for r in records))
-    periods = sorted({r.calendar_period for r in records} | {r.calendar_period for r in totals})
-    coverage = {c.period: c for c in quarter_coverage(records, order)}
-    incomplete = [p for p in periods if p in coverage and not coverage[p].complete]
-    faded = [p in incomplete for p in periods]
-    fig = go.Figure()
-    for ticker in order:
-        by_period = {r.calendar_period: r for r in records if r.ticker == ticker}
-        ys = [_billions(by_period[p].value_usd) if p in by_period else None for p in periods]
-        notes = [
-            (by_period[p].gap or "") if p in by_period and by_period[p].value_usd is None else ""
-            for p in periods
-        ]
-        state = [coverage[p].label if p in coverage else "" for p in periods]
-        fig.add_trace(
-            go.Bar(
-                name=ticker,
-                x=[quarter_start(p) for p in periods],
-                y=ys,
-                xperiod="M3",
-                xperiodalignment="middle",
-                marker={
-                    "color": company_colour(ticker, order),
-                    "opacity": [INCOMPLETE_OPACITY if f else 1.0 for f in faded],
-                    "pattern": {"shape": [INCOMPLETE_PATTERN if f else "" for f in faded]},
-                },
-                customdata=[[p, n, c] for p, n, c in zip(periods, notes, state, strict=True)],
-                hovertemplate=(
-                    f"{ticker} %{{customdata[0]}}: $%{{y:,.1f}}B (%{{customdata[2]}})"
-                    "<extra></extra>"
-                ),
-            )
-        )
-    total_by = {r.calendar_period: r.value_usd for r in totals}
-    fig.add_trace(
-        go.Scatter(
-            name="Total (quarters where every company reported)",
-            x=[quarter_start(p) for p in periods],
-            # Only complete quarters: a total over the companies that reported is not a total.
-            y=[
-                None if f else _billions(total_by.get(p))
-                for p, f in zip(periods, faded, strict=True)
-            ],
-            xperiod="M3",
-            xperiodalignment="middle",
-            mode="lines+markers",
-            line={"color": COMPANY_COLOURS[TOTAL], "width": 2},
-            customdata=periods,
-            hovertemplate="Total %{customdata}: $%{y:,.1f}B<extra></extra>",
-            connectgaps=False,
-            meta={"role": "total"},
-        )
-    )
-    if incomplete:
-        parts = [coverage[p] for p in incomplete]
-        fig.add_trace(
-            go.Scatter(
-                name="Incomplete quarter: sum of the companies that reported (X of Y), not a total",
-                x=[quarter_start(p) for p in incomplete],
-                y=[_billions(c.partial_usd) for c in parts],
-                xperiod="M3",
-                xperiodalignment="middle",
-                mode="markers+text",
-                marker={
-                    "symbol": "circle-open",
-                    "size": 9,
-                    "color": INCOMPLETE_COLOUR,
-                    "line": {"width": 2},
-                },
-                text=[f"{len(c.reported)} of {c.expected}" for c in parts],
-                textposition="top center",
-                textfont={"size": 10, "color": INCOMPLETE_COLOUR},
-                customdata=[[c.period, c.label, c.why] for c in parts],
-                hovertemplate=(
-                    "%{customdata[0]} %{customdata[1]}: partial sum $%{y:,.1f}B"
-                    "<br>%{customdata[2]}<extra></extra>"
-                ),
-                meta={"role": "incomplete", "labels": [c.label for c in parts]},
-            )
-        )
-    _deepseek_marker(fig)
-    _plan_markers(fig, plans, order)
-    _layout(
-        fig,
-        height=520,
-        barmode="stack",
-        xaxis={"title": {"text": "Calendar quarter"}, "type": "date"},
-        yaxis={"title": {"text": f"Capex, {basis} basis ($B per quarter)"}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-    )
-    return fig
-
-
-def _deepseek_marker(fig: Any) -> None:
-    day = DEEPSEEK_R1.isoformat()
-    fig.add_shape(
-        type="line",
-        x0=day,
-        x1=day,
-        y0=0,
-        y1=1,
-        xref="x",
-        yref="paper",
-        line={"color": "#555555", "dash": "dash", "width": 1.5},
-    )
-    fig.add_annotation(
-        x=day,
-        y=0.99,
-        xref="x",
-        yref="paper",
-        text="DeepSeek R1 released<br>2025-01-20 ",
-        showarrow=False,
-        xanchor="right",
-        yanchor="top",
-        align="right",
-        font={"size": 11, "color": "#333333"},
-        bgcolor="rgba(255,255,255,0.8)",
-    )
-
-
-def _plan_markers(fig: Any, plans: Sequence[GuidanceRow], order: Sequence[str]) -> None:
-    """A row of triangles near the top: one per announced plan, on its announcement date."""
-    tickers = list(dict.fromkeys(p.ticker for p in plans))
-    for k, ticker in enumerate(tickers):
-        rows = [p for p in plans if p.ticker == ticker]
-        fig.add_trace(
-            go.Scatter(
-                name="Guidance announced (a triangle per plan)" if k == 0 else ticker,
-                x=[p.announced_on.isoformat() for p in rows],
-                y=[0.97 - 0.035 * k] * len(rows),
-                yaxis="y2",
-                mode="markers",
-                marker={
-                    "symbol": "triangle-down",
-                    "size": 11,
-                    "color": company_colour(ticker, order),
-                    "line": {"color": "#222222", "width": 0.8},
-                },
-                text=[_plan_text(p) for p in rows],
-                hovertemplate="%{text}<extra></extra>",
-                legendgroup="plans",
-                showlegend=k == 0,
-            )
-        )
-
-
-def _plan_text(p: GuidanceRow) -> str:
-    guided = range_text(p.low_usd, p.high_usd)
-    return f"{p.ticker} {p.announced_on}: {p.period_label} plan {guided}<br>{p.speaker_or_document}"
-
-
-def range_text(low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return "(direction only)"
-    if high is None:
-        return f"over ${(low or 0) / 1e9:,.1f}B"
-    if low is None or low == high:
-        return f"${high / 1e9:,.1f}B"
-    return f"${low / 1e9:,.1f}-{high / 1e9:,.1f}B"
 
 
 def capex_annual(records: Sequence[CapexRecord], *, basis: str) -> Any:
@@ -298,88 +93,18 @@ def capex_annual(records: Sequence[CapexRecord], *, basis: str) -> Any:
             go.Bar(
                 name=ticker,
                 x=years,
-                y=[_billions(by_year.get(y)) for y in years],
+                y=[billions(by_year.get(y)) for y in years],
                 marker_color=company_colour(ticker, order),
                 hovertemplate=f"{ticker} %{{x}}: $%{{y:,.1f}}B<extra></extra>",
             )
         )
-    _layout(
+    page_layout(
         fig,
         height=420,
         barmode="group",
         xaxis={"title": {"text": "Calendar year"}, "type": "category"},
         yaxis={"title": {"text": f"Capex, {basis} basis ($B per year)"}, "rangemode": "tozero"},
     )
-    return fig
-
-
-def guidance_chart(plans: Sequence[GuidanceRow]) -> Any:
-    """Each plan's guided point (with its range) beside the actual, and the surprise in %."""
-    compared = [p for p in plans if p.guide_point_usd is not None]
-    order = list(dict.fromkeys(p.ticker for p in compared))
-    labels = [f"{p.ticker} {p.period_label} ({p.announced_on})" for p in compared]
-    fig = go.Figure()
-    for ticker in order:
-        idx = [i for i, p in enumerate(compared) if p.ticker == ticker]
-        rows = [compared[i] for i in idx]
-        colour = company_colour(ticker, order)
-        points = [_billions(p.guide_point_usd) or 0.0 for p in rows]
-        fig.add_trace(
-            go.Scatter(
-                name=f"{ticker} guided",
-                x=[labels[i] for i in idx],
-                y=points,
-                mode="markers",
-                marker={"symbol": "circle-open", "size": 11, "color": colour, "line": {"width": 2}},
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [
-                        (_billions(p.high_usd) or pt) - pt
-                        for p, pt in zip(rows, points, strict=True)
-                    ],
-                    "arrayminus": [
-                        pt - (_billions(p.low_usd) or pt)
-                        for p, pt in zip(rows, points, strict=True)
-                    ],
-                    "color": colour,
-                },
-                text=[_plan_text(p) for p in rows],
-                hovertemplate="%{text}<br>guided point $%{y:,.1f}B<extra></extra>",
-                legendgroup=ticker,
-            )
-        )
-        actual = [p for p in rows if p.actual_usd is not None]
-        fig.add_trace(
-            go.Scatter(
-                name=f"{ticker} actual",
-                x=[labels[idx[rows.index(p)]] for p in actual],
-                y=[_billions(p.actual_usd) for p in actual],
-                mode="markers+text",
-                marker={"symbol": "diamond", "size": 11, "color": colour},
-                text=[
-                    f"{p.surprise_pct:+.0f}%" if p.surprise_pct is not None else "" for p in actual
-                ],
-                textposition="top center",
-                textfont={"size": 11, "color": colour},
-                customdata=[[p.actual_period or "", p.status] for p in actual],
-                hovertemplate=(
-                    "actual %{customdata[0]}: $%{y:,.1f}B (surprise %{text})"
-                    "<br>%{customdata[1]}<extra></extra>"
-                ),
-                legendgroup=ticker,
-            )
-        )
-    _layout(
-        fig,
-        height=520,
-        xaxis={"title": {"text": "Plan: company, period (announcement date)"}, "tickangle": -50},
-        yaxis={
-            "title": {"text": "Capex on the company's headline basis ($B)"},
-            "rangemode": "tozero",
-        },
-    )
-    fig.update_layout(margin={"b": 190})
     return fig
 
 
@@ -440,7 +165,7 @@ def frontier_chart(trends: Sequence[FrontierTrend], published: PublishedRange) -
             ),
         )
     )
-    _layout(
+    page_layout(
         fig,
         height=max(420, 26 * len(trends) + 140),
         xaxis={
@@ -484,7 +209,7 @@ def hedonic_chart(result: HedonicResult) -> Any:
             ),
         )
     )
-    _layout(
+    page_layout(
         fig,
         height=420,
         xaxis={"title": {"text": f"Period start ({result.freq})"}, "type": "date"},
@@ -543,7 +268,7 @@ def usage_chart(series: Sequence[UsageSeries]) -> Any:
         if decades:
             fig.update_yaxes(dtick=1, row=row, col=1)
     fig.update_xaxes(title_text="Date of the statement", row=rows, col=1)
-    _layout(fig, height=300 * rows + 120)
+    page_layout(fig, height=300 * rows + 120)
     for row in range(1, len(units) + 1):
         domain = fig.layout["yaxis" if row == 1 else f"yaxis{row}"].domain
         fig.update_layout(
@@ -701,7 +426,7 @@ def elasticity_chart(
         showarrow=False,
         font={"size": 11},
     )
-    _layout(
+    page_layout(
         fig,
         height=22 * len(rows) + 180,
         xaxis={"title": {"text": "Price elasticity of demand e (unitless; interval as stated)"}},
@@ -719,100 +444,6 @@ def elasticity_chart(
 # Simulation
 
 
-def _quantile_fan(
-    periods: Sequence[str],
-    q: Mapping[str, Sequence[float]],
-    *,
-    colour: tuple[str, str, str],
-    prefix: str,
-    median_name: str,
-    history: Sequence[tuple[str, float]],
-    y_title: str,
-    y_max: float | None,
-) -> Any:
-    """One fan of quarterly quantiles in $B: p05-p95 and p25-p75 bands (outer and inner
-    ``colour``), the median line, and the ledger's actual totals as crosses."""
-    x = [quarter_start(p) for p in periods]
-    fig = go.Figure()
-    common = {"x": x, "xperiod": "M3", "xperiodalignment": "middle", "mode": "lines"}
-    for low, high, fill, name in (
-        ("p05", "p95", colour[0], f"{prefix}p05-p95"),
-        ("p25", "p75", colour[1], f"{prefix}p25-p75"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                **common,
-                y=list(q[low]),
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=name,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                **common,
-                name=name,
-                y=list(q[high]),
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=fill,
-                customdata=[[v] for v in q[low]],
-                hovertemplate=f"{name}: $%{{customdata[0]:,.1f}}B to $%{{y:,.1f}}B<extra></extra>",
-                legendgroup=name,
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            name=median_name,
-            x=x,
-            y=list(q["p50"]),
-            xperiod="M3",
-            xperiodalignment="middle",
-            mode="lines+markers",
-            line={"color": colour[2], "width": 2.5},
-            customdata=list(periods),
-            hovertemplate="%{customdata} "
-            + median_name.split(" (")[0].lower()
-            + ": $%{y:,.1f}B<extra></extra>",
-        )
-    )
-    _actual_total(fig, history)
-    yaxis: dict[str, Any] = {"title": {"text": y_title}, "rangemode": "tozero"}
-    if y_max is not None:
-        yaxis["range"] = [0, y_max]
-    _layout(
-        fig,
-        height=440,
-        xaxis={"title": {"text": "Calendar quarter"}, "type": "date"},
-        yaxis=yaxis,
-    )
-    return fig
-
-
-def fan_chart(
-    result: SimulationResult,
-    history: Sequence[tuple[str, float]],
-    *,
-    y_max: float | None = None,
-) -> Any:
-    """Capex quantiles per quarter: p05-p95 and p25-p75 bands, the median, and the actual
-    total the model was calibrated on."""
-    q = {k: [v / 1e9 for v in values] for k, values in result.series["capex_usd"].items()}
-    fig = _quantile_fan(
-        result.periods,
-        q,
-        colour=("rgba(0,114,178,0.15)", "rgba(0,114,178,0.35)", "#0B4F7A"),
-        prefix="",
-        median_name="Median (p50)",
-        history=history,
-        y_title="Capex, 4 hyperscalers, gross ($B/quarter)",
-        y_max=y_max,
-    )
-    _deepseek_marker(fig)
-    return fig
-
-
 def forecast_fan_chart(
     result: ForecastResult,
     history: Sequence[tuple[str, float]],
@@ -827,13 +458,11 @@ def forecast_fan_chart(
     that the two are never read as one.
     """
     band = result.series[FORECAST_TOTAL]
-    q = {k: [v / 1e9 for v in values] for k, values in band.quantiles.items()}
-    return _quantile_fan(
+    return quantile_fan(
         band.periods,
-        q,
-        colour=("rgba(213,94,0,0.15)", "rgba(213,94,0,0.35)", "#8A3B00"),
-        prefix="forecast ",
-        median_name="Forecast median (p50)",
+        band.quantiles,
+        colours=FORECAST_COLOURS,
+        names=FanNames("forecast p05-p95", "forecast p25-p75", "Forecast median (p50)"),
         history=history,
         y_title=f"Capex, 4 hyperscalers, {result.basis} ($B/quarter)",
         y_max=y_max,
@@ -866,7 +495,7 @@ def sensitivity_chart(result: SensitivityResult) -> Any:
             hovertemplate="%{y}: S1 %{x:.3f}<extra></extra>",
         )
     )
-    _layout(
+    page_layout(
         fig,
         height=max(300, 60 * len(names) + 140),
         barmode="group",
@@ -881,20 +510,115 @@ def sensitivity_chart(result: SensitivityResult) -> Any:
     return fig
 
 
-def _actual_total(fig: Any, history: Sequence[tuple[str, float]]) -> None:
-    """The ledger's actual total capex as crosses over a fan (nothing when there is none)."""
-    if not history:
-        return
-    fig.add_trace(
-        go.Scatter(
-            name="Actual total (ledger, gross)",
-            x=[quarter_start(label) for label, _ in history],
-            y=[v / 1e9 for _, v in history],
-            xperiod="M3",
-            xperiodalignment="middle",
-            mode="markers",
-            marker={"color": COMPANY_COLOURS[TOTAL], "size": 7, "symbol": "x"},
-            customdata=[label for label, _ in history],
-            hovertemplate="%{customdata} actual: $%{y:,.1f}B<extra></extra>",
-        )
+# --------------------------------------------------------------------------------------------
+# Past booms (appended; takes the booms result, ``jevons._analogs.booms.BoomsResult``)
+
+CHART_BOOMS: Final = "chart-booms"
+AI_MARKER_NAME: Final = "AI: latest complete year, peak unknown"
+
+
+def booms_chart(result: Any) -> Any:
+    """Left: each boom's investment indexed to its peak (= 100) against years from the peak,
+    for the booms with an annual series and a single peak year. Right: the share of GDP at the
+    peak, a bar from low to high where sources disagree. AI is marked on both at its latest
+    complete year, which is not a peak: its x position is "years before its latest year"."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.6, 0.4],
+        horizontal_spacing=0.22,
+        subplot_titles=(
+            "Investment, indexed to its peak = 100",
+            "Share of GDP at the peak (%)",
+        ),
     )
+    palette = ("#2E86C1", "#C0392B", "#7D3C98", "#1E8449", "#B9770E", "#5D6D7E")
+    for i, boom in enumerate(result.booms):
+        points = boom.indexed_to_peak()
+        if len(points) < 2:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=f"{boom.name} ({boom.investment_unit})",
+                x=[x for x, _ in points],
+                y=[y for _, y in points],
+                mode="lines+markers",
+                line={"color": palette[i % len(palette)]},
+                customdata=[boom.peak_year + x for x, _ in points],
+                hovertemplate=(
+                    f"{boom.name} %{{customdata}}: %{{y:.0f}} (peak {boom.peak_year} = 100)"
+                    "<extra></extra>"
+                ),
+            ),
+            row=1,
+            col=1,
+        )
+    ai = result.ai
+    ai_points = ai.indexed_to_latest()
+    if ai_points:
+        fig.add_trace(
+            go.Scatter(
+                name=AI_MARKER_NAME,
+                x=[x for x, _ in ai_points],
+                y=[y for _, y in ai_points],
+                mode="lines+markers+text" if len(ai_points) == 1 else "lines+markers",
+                text=[f"AI {ai.year}: latest, peak unknown"] if len(ai_points) == 1 else None,
+                textposition="top center",
+                marker={"color": "#000000", "size": 11, "symbol": "star"},
+                line={"color": "#000000", "dash": "dot"},
+                customdata=[ai.year + x for x, _ in ai_points],
+                hovertemplate=(
+                    "AI %{customdata}: %{y:.0f} (latest complete year = 100; not a peak)"
+                    "<extra></extra>"
+                ),
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_hline(y=100, line={"color": "#999999", "dash": "dash", "width": 1}, row=1, col=1)
+    fig.update_xaxes(title_text="Years from the peak (AI: from its latest year)", row=1, col=1)
+    fig.update_yaxes(title_text="Peak = 100", rangemode="tozero", row=1, col=1)
+
+    for boom in result.booms:
+        share = boom.peak_share_of_gdp
+        if share is None:
+            continue
+        ends = list(share) if isinstance(share, tuple) else [share]
+        fig.add_trace(
+            go.Scatter(
+                name=boom.name,
+                y=[boom.name] * len(ends),
+                x=ends,
+                mode="lines+markers",
+                line={"color": "#7F8C8D", "width": 6},
+                marker={"color": "#566573", "size": 9},
+                hovertemplate=(
+                    f"{boom.name}: {' to '.join(f'{v:.2f}' for v in ends)}% "
+                    f"({boom.share_basis})<extra></extra>"
+                ),
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    if ai.share_of_gdp is not None:
+        fig.add_trace(
+            go.Scatter(
+                name=f"AI {ai.year} (latest, peak unknown)",
+                y=[f"AI {ai.year} (latest, peak unknown)"],
+                x=[ai.share_of_gdp],
+                mode="markers",
+                marker={"color": "#000000", "size": 12, "symbol": "star"},
+                hovertemplate=(
+                    f"AI {ai.year}: %{{x:.2f}}% of US GDP ({', '.join(ai.companies)}, "
+                    f"{ai.basis} basis; not a peak)<extra></extra>"
+                ),
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(title_text="% of GDP (or national income)", rangemode="tozero", row=1, col=2)
+    page_layout(fig, height=520)
+    fig.update_layout(margin={"t": 90}, legend={"y": -0.25, "yanchor": "top"})
+    return fig

@@ -18,12 +18,16 @@ from typing import Any, Final
 from markupsafe import Markup, escape
 
 from jevons._analogs.analysis import AnalogResult
+from jevons._analogs.booms import Boom, BoomsResult, booms
 from jevons._analogs.published import PublishedEstimate, published_estimates
 from jevons._capex.bases import BASIS_DEFINITIONS
 from jevons._capex.coverage import quarter_coverage
-from jevons._capex.guidance import guidance
+from jevons._capex.guidance import guidance, money_range
 from jevons._capex.ledger import CapexRecord, capex
 from jevons._demand.verdict import Verdict, fmt_number
+from jevons._figures.capex import capex_quarterly
+from jevons._figures.fan import quantile_fan
+from jevons._figures.guidance import guidance_chart
 from jevons._forecast import forecast as capex_forecast
 from jevons._ledger.sources_info import DatasetsResult, datasets
 from jevons._prices.frontier import frontier_summary, frontier_trends
@@ -60,6 +64,7 @@ from jevons._simulate.scenarios import load_scenario
 from jevons._simulate.sensitivity import sensitivity
 from jevons._usage.series import usage
 from jevons._verdict.ai import AIVerdict
+from jevons._verdict.investment import investment_part
 from jevons._verdict.overview import VerdictsResult, verdict
 
 SCENARIOS: Final = ("baseline", "deepseek-shock")
@@ -405,7 +410,7 @@ def _guidance_table(ctx: Context, rows: Sequence[Any]) -> Table:
                     p.ticker,
                     p.announced_on.isoformat(),
                     p.period_label,
-                    charts.range_text(p.low_usd, p.high_usd),
+                    money_range(p.low_usd, p.high_usd),
                     money_b(p.guide_point_usd),
                     money_b(p.actual_usd),
                     "-" if p.surprise_usd is None else f"{p.surprise_usd / 1e9:+,.1f}",
@@ -499,7 +504,7 @@ def capex_section(ctx: Context) -> Section:
         ctx.chart(
             charts.CHART_CAPEX_QUARTERLY,
             "Capex per company by calendar quarter",
-            charts.capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
+            capex_quarterly(quarters.records, q_totals.records, plans, basis=ctx.basis),
             ctx.caption(
                 "Stacked bars per company, the total as a line where every company reported; "
                 "faded, hatched bars mark incomplete quarters (a company has not reported, or "
@@ -521,7 +526,7 @@ def capex_section(ctx: Context) -> Section:
         ctx.chart(
             charts.CHART_GUIDANCE,
             "What they said they would spend, and what they spent",
-            charts.guidance_chart(plans),
+            guidance_chart(plans),
             ctx.caption(
                 "Open circles: the guided point (bars: the guided range); diamonds: the actual, "
                 "labelled with the surprise in % of the guided point. Plans with no figure "
@@ -822,6 +827,173 @@ def elasticities_section(ctx: Context) -> Section:
 
 
 # --------------------------------------------------------------------------------------------
+# Past booms
+
+
+_BOOM_DATA: Final = (
+    "telecom_boom",
+    "railway_boom",
+    "other_booms",
+    "boom_comparisons",
+    "us_gdp_annual",
+)
+
+
+def _boom_value(value: Any, fmt: str = ".3g") -> str:
+    """A number, a low-high range where sources disagree, or a dash where the data are silent."""
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        return f"{_boom_value(value[0], fmt)}-{_boom_value(value[1], fmt)}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else format(value, fmt)
+    return str(value)
+
+
+def _boom_sources(urls: Sequence[str]) -> Markup:
+    return Markup(" ").join(link(u, f"[{i}]") for i, u in enumerate(urls, start=1))
+
+
+def _boom_row(b: Boom) -> Row:
+    fall = (
+        "-"
+        if b.fall_from_peak_pct is None
+        else f"{b.fall_from_peak_pct:+.0f}% by {b.trough_year} ({b.years_to_trough} yr)"
+    )
+    return Row(
+        (
+            b.name,
+            _boom_value(b.peak_year),
+            fall,
+            _boom_value(b.price_decline_per_year),
+            _boom_value(b.usage_growth_per_year),
+            _boom_value(b.peak_share_of_gdp),
+            f"{_boom_value(b.investment_level)} {b.investment_unit}".strip()
+            if b.investment_level is not None
+            else "-",
+            _boom_value(b.capacity_use_at_peak),
+            _boom_sources(b.sources),
+        )
+    )
+
+
+def _ai_boom_row(result: BoomsResult) -> Row:
+    ai = result.ai
+    level = (
+        "-"
+        if ai.capex_usd is None
+        else f"${ai.capex_usd / 1e9:,.0f}B in {ai.year} ({', '.join(ai.companies)}, {ai.basis})"
+    )
+    return Row(
+        (
+            "AI (latest complete year, peak unknown)",
+            "unknown",
+            "-",
+            "-",
+            "-",
+            "-" if ai.share_of_gdp is None else f"{ai.share_of_gdp:.2f} (current, not a peak)",
+            level,
+            "-",
+            _boom_sources(ai.to_dict()["sources"]),
+        ),
+        css="ai",
+    )
+
+
+def booms_section(ctx: Context) -> Section:
+    """Has it held before? Past booms in things that got cheaper, aligned on their peak, with
+    AI's current capex on the same scale, and the usage/investment distinction."""
+    result = booms()
+    part = investment_part(result)
+    for b in result.booms:
+        ctx.sources.add("Past booms", b.sources)
+    ctx.sources.add("Past booms", result.ai.to_dict()["sources"])
+    ctx.sources.add("Past booms", (c.source_url for c in result.ai.comparisons))
+    comparison_rows = tuple(
+        Row(
+            (
+                c.statement_date,
+                c.subject,
+                c.metric,
+                c.value.text,
+                c.unit,
+                c.source_kind,
+                link(c.source_url, "source"),
+            )
+        )
+        for c in result.ai.comparisons
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            Markup(
+                "<strong>Usage and investment are two questions.</strong> The verdict above "
+                "asks whether use and spending on AI services grow as prices fall. Whether the "
+                "capex built for that use can be sustained is another question, and the telecom "
+                "boom shows the two can part: {telecom} {ai}"
+            ).format(telecom=part.telecom_sentence(), ai=part.ai_sentence())
+        ),
+        ctx.chart(
+            charts.CHART_BOOMS,
+            "Past booms aligned on their peak, and AI's position",
+            charts.booms_chart(result),
+            ctx.caption(
+                "Left: each boom's annual investment series indexed to its peak year (= 100), "
+                "in its own unit (telecom: large carriers' capex, USD; US railroads: miles of "
+                "track built; IT: equipment investment as a share of GDP); booms without an "
+                "annual series or with a tied peak (UK railways, electrification) are not "
+                "drawn. AI's star is its latest complete year in the ledger, not a peak: its "
+                "peak is unknown. Right: share of GDP (UK: of national income) at the peak, a "
+                "line from low to high where sources disagree; AI's star is its current share.",
+                list(_BOOM_DATA),
+                origin="FEDS Notes, Railway Age, Electrical World, press and secondary "
+                "summaries (docs/booms.md); the capex ledger",
+            ),
+        ),
+        Table(
+            "table-booms",
+            "Past booms and AI on the same scales",
+            (
+                "Boom",
+                "Peak",
+                "Fall to trough",
+                "Price decline %/yr",
+                "Usage growth %/yr",
+                "% of GDP at peak",
+                "Investment at peak",
+                "Capacity use at peak %",
+                "Sources",
+            ),
+            (*(_boom_row(b) for b in result.booms), _ai_boom_row(result)),
+            ctx.caption(
+                "Derived by rule from the shipped rows (docs/booms.md; `jevons booms --format "
+                "json` lists each figure's rows, source kind and URL); a low-high range where "
+                "sources disagree, a dash where the data are silent.",
+                list(_BOOM_DATA),
+                origin="see each row's sources",
+            ),
+        ),
+        Details(
+            "Scope and caveats of each boom",
+            tuple(f"{b.name}: {n}" for b in result.booms for n in b.scope_notes)
+            + tuple(f"AI: {n}" for n in result.ai.notes),
+        ),
+        Paragraph(Markup("{}").format(part.sentences()[-1])),
+        Table(
+            "table-boom-comparisons",
+            "Dated published comparisons of AI with past booms",
+            ("Date", "Subject", "Metric", "Value", "Unit", "Kind", "Source"),
+            comparison_rows,
+            ctx.caption(
+                "As each source stated it, ranges and bounds kept.",
+                ["boom_comparisons"],
+                origin="news and secondary sources, 2023-2026",
+            ),
+        ),
+    ]
+    return Section("booms", "Has it held before?", tuple(blocks))
+
+
+# --------------------------------------------------------------------------------------------
 # Simulation
 
 
@@ -896,7 +1068,14 @@ def simulation_section(ctx: Context) -> Section:
         ctx.chart(
             ids[name],
             f"Capex fan chart: {name}",
-            charts.fan_chart(run, history, y_max=top),
+            quantile_fan(
+                run.periods,
+                run.series["capex_usd"],
+                history=history,
+                y_title="Capex, 4 hyperscalers, gross ($B/quarter)",
+                y_max=top,
+                deepseek=True,
+            ),
             ctx.caption(
                 f"Scenario {name}: {run.paths:,} paths, seed {run.seed}; bands p05-p95 and "
                 "p25-p75, median line; crosses are the actual totals. Same y axis as the other "
@@ -1041,8 +1220,8 @@ def sources_section(ctx: Context) -> Section:
             Markup(
                 "Every dataset the report draws on, with its origin, licence, retrieval date and "
                 "the first 12 hex digits of its sha256 (hover for all 64; "
-                "<code>jevons datasets</code> prints the same). Store: <code>{}</code>."
-            ).format(ctx.datasets.store_path)
+                "<code>jevons datasets</code> prints the same from the local store)."
+            )
         ),
         Table(
             "table-datasets",
@@ -1066,6 +1245,7 @@ BUILDERS: Final[tuple[tuple[str, Callable[[Context], Section]], ...]] = (
     ("capex", capex_section),
     ("prices", prices_section),
     ("elasticities", elasticities_section),
+    ("booms", booms_section),
     ("simulation", simulation_section),
     ("sources", sources_section),
 )

@@ -14,14 +14,16 @@ from datetime import date
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from jevons._capex.guidance import guidance
 from jevons._simulate.calibrate import Calibration, calibrate, forecast_start
 from jevons._simulate.derived import resolve
 from jevons._simulate.engine import run, run_stream
-from jevons._simulate.history import HYPERSCALERS, quarter_index, quarter_label, total_capex
+from jevons._simulate.history import HYPERSCALERS, total_capex
 from jevons._simulate.scenarios import load_scenario
 from jevons.errors import InputDataError
+from jevons.quarters import quarter_index, quarter_label
 
 HORIZON: Final = 4
 #: The scenario whose distributions give the forecast its uncertainty.
@@ -68,6 +70,25 @@ class BacktestResult:
             "paths": self.paths,
             "seed": self.seed,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per method and quarter: the forecast beside the actual, in USD, with the
+        method's MAPE (percent) and 90% coverage over the four quarters."""
+        rows = [
+            {
+                "method": s.method,
+                "quarter": quarter,
+                "forecast_usd": forecast,
+                "actual_usd": actual,
+                "mape_percent": s.mape,
+                "coverage_90": s.coverage_90,
+            }
+            for s in self.scores
+            for quarter, forecast, actual in zip(
+                self.quarters, s.forecast_usd, self.actual_usd, strict=False
+            )
+        ]
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         lines = [

@@ -20,7 +20,7 @@ from scipy.optimize import minimize  # type: ignore[import-untyped]
 
 from jevons._simulate.derived import resolve
 from jevons._simulate.engine import run
-from jevons._simulate.history import Quarter, installed_base, total_capex
+from jevons._simulate.history import QuarterTotal, installed_base, total_capex
 from jevons._simulate.parameters import REGISTRY, defaults
 from jevons.errors import InputDataError
 
@@ -81,7 +81,7 @@ class Calibration:
 
 
 def _history_params(
-    history: list[Quarter], base: Mapping[str, float], until: date | None
+    history: list[QuarterTotal], base: Mapping[str, float], until: date | None
 ) -> dict[str, float]:
     params = dict(base)
     params["capex0"] = history[0].value_usd
@@ -171,7 +171,7 @@ def forecast_start(calibration: Calibration) -> tuple[str, dict[str, float]]:
     capex0 and the installed base at that quarter (from data up to the cutoff only), and the
     unobserved state (demand ratio, revenue growth) of the calibrated run at the cutoff, so the
     forecast continues the fitted dynamics instead of restarting them."""
-    from jevons._simulate.history import quarter_index, quarter_label
+    from jevons.quarters import quarter_index, quarter_label
 
     start = quarter_label(quarter_index(calibration.quarters[-1]) + 1)
     params = dict(calibration.params)

@@ -67,6 +67,10 @@ class _Dist(BaseModel, ABC):
         """P(X <= x)."""
 
     @abstractmethod
+    def quantile(self, q: float) -> float:
+        """The value below which a share ``q`` (0 < q < 1) of the mass lies: cdf's inverse."""
+
+    @abstractmethod
     def support(self) -> tuple[float, float]:
         """The smallest interval holding all the mass (infinite ends for unbounded shapes)."""
 
@@ -103,6 +107,9 @@ class Normal(_Dist):
     def cdf(self, x: float) -> float:
         return NormalDist(self.mean, self.sd).cdf(x)
 
+    def quantile(self, q: float) -> float:
+        return NormalDist(self.mean, self.sd).inv_cdf(q)
+
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
@@ -128,6 +135,9 @@ class LogNormal(_Dist):
             return 0.0
         return NormalDist(math.log(self.median), self.sigma).cdf(math.log(x))
 
+    def quantile(self, q: float) -> float:
+        return math.exp(NormalDist(math.log(self.median), self.sigma).inv_cdf(q))
+
     def support(self) -> tuple[float, float]:
         return (0.0, math.inf)
 
@@ -147,6 +157,9 @@ class Uniform(_Dist):
 
     def cdf(self, x: float) -> float:
         return min(1.0, max(0.0, (x - self.low) / (self.high - self.low)))
+
+    def quantile(self, q: float) -> float:
+        return self.low + q * (self.high - self.low)
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -180,6 +193,12 @@ class Triangular(_Dist):
         if x <= c:
             return (x - a) ** 2 / ((b - a) * (c - a))
         return 1.0 - (b - x) ** 2 / ((b - a) * (b - c))
+
+    def quantile(self, q: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        if q <= (c - a) / (b - a):
+            return a + math.sqrt(q * (b - a) * (c - a))
+        return b - math.sqrt((1.0 - q) * (b - a) * (b - c))
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -233,6 +252,10 @@ class Estimate(_Dist):
         if x < self.point:
             return 0.0 if self.sd_low == 0 else _STD_NORMAL.cdf((x - self.point) / self.sd_low)
         return 1.0 if self.sd_high == 0 else _STD_NORMAL.cdf((x - self.point) / self.sd_high)
+
+    def quantile(self, q: float) -> float:
+        z = _STD_NORMAL.inv_cdf(q)
+        return self.point + z * (self.sd_low if z < 0 else self.sd_high)
 
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)

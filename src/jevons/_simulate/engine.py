@@ -22,6 +22,10 @@ Reading of docs/model.md that the code relies on:
   describe the economy before any shock (a = 1, P = 1 at t = 0), so a shock at quarter 0 moves
   quarter 0 itself away from the start values instead of being normalised away.
 
+- The rule's growth term is the expected revenue growth g^e_t, which at expectation_speed = 1
+  (the default) is last quarter's growth itself; the adaptive update is computed only when some
+  path's speed differs from 1, so the default path does no extra work.
+
 ``run`` returns every path in memory; ``run_stream`` runs paths in chunks and keeps only
 quantiles, means and event probabilities, for runs too large to hold.
 """
@@ -51,13 +55,15 @@ Event: TypeAlias = Callable[[dict[str, FloatArray]], NDArray[np.bool_]]
 #: Internal flows and signals that ``run`` can also return (through ``keep``), so that tests and
 #: diagnostics can check the stock accounting and the investment rule term by term:
 #: ``built`` B_t, ``retired`` R_t^ret, ``serving_capacity`` C_t, ``served`` Q_t and ``signal``
-#: x_t (before the clip).
+#: x_t (before the clip), and ``expected_growth``, the revenue growth the rule acts on (per year,
+#: log): 4 g^e_t, which is the growth just observed unless expectation_speed < 1.
 DIAGNOSTICS: Final[tuple[str, ...]] = (
     "built",
     "retired",
     "serving_capacity",
     "served",
     "signal",
+    "expected_growth",
 )
 ALL_OUTPUTS: Final[tuple[str, ...]] = OUTPUTS + DIAGNOSTICS
 
@@ -166,6 +172,7 @@ def _check(values: dict[str, Value], paths: int) -> _Inputs:
         _require(values, name, lambda v: v > 0, "positive")
     _require(values, "demand_ratio0", lambda v: v > 0, "positive")
     _require(values, "max_quarterly_change", lambda v: v >= 0, "non-negative")
+    _require(values, "expectation_speed", lambda v: (v >= 0) & (v <= 1), "in [0, 1]")
     raw_lead = values["lead_time"]
     lead: int | IntArray
     if isinstance(raw_lead, float):
@@ -279,6 +286,11 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
     drift, target = v["capex_drift"], v["target_util"]
     util_response, growth_response = v["util_response"], v["growth_response"]
     max_change, cf_multiple = v["max_quarterly_change"], v["cashflow_multiple"]
+    speed = v["expectation_speed"]
+    # With speed 1 (the default) the rule acts on the growth just observed, as calibrated; the
+    # adaptive update is then skipped, so the default path costs nothing more and keeps its bits.
+    adaptive = not (isinstance(speed, float) and speed == 1.0)
+    belief: Value = v["revenue_growth0"] / 4
 
     # Ring buffer of purchased compute units, slot j % size holding I_j / capex0 / h_j. Slots
     # for j in [-max L, -1] hold the pipeline under way at the start (I = capex0); slot t is
@@ -325,11 +337,11 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
         if t == 0:
             revenue_before = revenue0 / np.exp(v["revenue_growth0"] / 4)
 
-        signal = (
-            drift
-            + util_response * (demand / serving - target)
-            + growth_response * np.log(revenue / revenue_before)
-        )
+        observed = np.log(revenue / revenue_before)
+        # Adaptive expectations of revenue growth (per quarter, log): g^e_t = g^e_{t-1} +
+        # speed * (g_t - g^e_{t-1}), g^e_{-1} = revenue_growth0 / 4; speed 1 gives g_t itself.
+        expected = belief + speed * (observed - belief) if adaptive else observed
+        signal = drift + util_response * (demand / serving - target) + growth_response * expected
         step = np.clip(signal, -max_change, max_change)
         capex_next = np.minimum(capex * np.exp(step), cf_multiple * revenue)
         capacity_next = capacity + built - retired
@@ -349,9 +361,12 @@ def _simulate(inputs: _Inputs, periods: int, out: dict[str, FloatArray]) -> None
             "signal": signal,
         }
         for name, array in out.items():
-            array[t] = row[name]
+            if name == "expected_growth":  # per year; computed only when asked for
+                array[t] = 4 * expected
+            else:
+                array[t] = row[name]
 
-        capex, capacity, revenue_before = capex_next, capacity_next, revenue
+        capex, capacity, revenue_before, belief = capex_next, capacity_next, revenue, expected
 
 
 # --------------------------------------------------------------------------------------------

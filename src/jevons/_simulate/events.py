@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from jevons._simulate.parameters import OUTPUTS
 from jevons.errors import UsageError
+from jevons.quarters import Quarter
 
 #: Reports a parse problem; never returns.
 _FailFn: TypeAlias = Callable[[str], NoReturn]
@@ -68,7 +69,6 @@ _TOKEN: Final = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _YEAR: Final = re.compile(r"\d{4}", re.ASCII)
-_LABEL: Final = re.compile(r"(\d{4})Q([1-4])", re.ASCII)
 _MAX_SHOWN: Final = 80
 
 
@@ -223,9 +223,7 @@ class _Parser:
         )
 
     def _year(self, year: str) -> tuple[int, ...]:
-        columns = tuple(
-            i for i, p in enumerate(self.periods) if (m := _LABEL.fullmatch(p)) and m[1] == year
-        )
+        columns = tuple(i for i, p in enumerate(self.periods) if Quarter.parse(p).year == int(year))
         if not columns:
             self._fail(f"{year} is outside the scenario ({self._span()})")
         if len(columns) != 4:

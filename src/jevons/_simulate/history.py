@@ -16,6 +16,7 @@ from typing import Final
 from jevons._capex.calendar import calendar_quarter
 from jevons._capex.ledger import CapexRecord, capex
 from jevons._ledger.store import using_store
+from jevons.quarters import Quarter, quarter_index
 
 HYPERSCALERS: Final = ("AMZN", "GOOGL", "META", "MSFT")
 BASIS: Final = "gross"
@@ -23,19 +24,12 @@ FIRST_VINTAGE_YEAR: Final = 2016  # older capex has depreciated and deflated to 
 
 
 @dataclass(frozen=True)
-class Quarter:
+class QuarterTotal:
+    """One calendar quarter's total capex of the four hyperscalers and its filings."""
+
     label: str  # "2024Q4"
     value_usd: float
     accessions: tuple[str, ...]
-
-
-def quarter_index(label: str) -> int:
-    """Quarters since year 0: '2025Q1' -> 8100. Differences count quarters."""
-    return int(label[:4]) * 4 + int(label[5]) - 1
-
-
-def quarter_label(index: int) -> str:
-    return f"{index // 4}Q{index % 4 + 1}"
 
 
 def _ledger(ticker: str | None) -> tuple[CapexRecord, ...]:
@@ -65,11 +59,11 @@ def _ledger(ticker: str | None) -> tuple[CapexRecord, ...]:
         return records
 
 
-def total_capex(until: date | None = None) -> list[Quarter]:
+def total_capex(until: date | None = None) -> list[QuarterTotal]:
     """Quarterly totals of the four hyperscalers, optionally only quarters ending by ``until``
     (so that a backtest cannot see later data)."""
     return [
-        Quarter(r.period, float(r.value_usd or 0), r.accessions)
+        QuarterTotal(r.period, float(r.value_usd or 0), r.accessions)
         for r in _ledger(None)
         if until is None or r.period_end <= until
     ]
@@ -90,7 +84,7 @@ def _annual_vintages(before: str, until: date | None) -> list[tuple[int, float]]
                 q_end = r.period_start + timedelta(days=round((k + 1) * 365.25 / 4) - 1)
                 q_start = r.period_start + timedelta(days=round(k * 365.25 / 4))
                 year, q = calendar_quarter(q_start, q_end)
-                index = year * 4 + q - 1
+                index = Quarter(year, q).index
                 if index < first_q:
                     out.append((index, r.value_usd / 4))
     return out

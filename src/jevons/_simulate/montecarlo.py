@@ -36,11 +36,15 @@ import numpy as np
 import pandas as pd
 
 from jevons._simulate.derived import resolve
-from jevons._simulate.engine import FloatArray, run, run_stream
+from jevons._simulate.engine import FloatArray, StreamResult, Value, run, run_stream
 from jevons._simulate.events import Event, Ref, compile_event
 from jevons._simulate.parameters import OUTPUTS
 from jevons._simulate.scenarios import Sampled, Scenario, load_scenario
 from jevons._simulate.shares import capex_shares
+from jevons._simulate.telecom import OUTPUT_LABELS as TELECOM_LABELS
+from jevons._simulate.telecom import SCENARIO as TELECOM_SCENARIO
+from jevons._simulate.telecom import SCOPE as TELECOM_SCOPE
+from jevons._simulate.telecom import TelecomTest, telecom_test
 from jevons.errors import UsageError
 
 QUANTILES: Final = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -334,11 +338,23 @@ class SimulationResult:
     shares: dict[str, object] | None = field(default=None, hash=False)
     conditional: Conditional | None = field(default=None, hash=False)
     limits: tuple[LimitCheck, ...] = field(default=(), hash=False)
+    #: The telecom test's observed series, score and finding (telecom-2000 only).
+    telecom: TelecomTest | None = field(default=None, hash=False)
+
+    @property
+    def scope(self) -> str:
+        """What the aggregates cover: the AI market's, or the telecom test's (by name, so that a
+        run without the test attached, such as the distributed engine's, says so too)."""
+        return TELECOM_SCOPE if self.scenario == TELECOM_SCENARIO else SCOPE
+
+    @property
+    def output_labels(self) -> dict[str, str]:
+        return dict(TELECOM_LABELS if self.scenario == TELECOM_SCENARIO else OUTPUT_LABELS)
 
     @property
     def caveats(self) -> tuple[str, ...]:
         """What the reader must know to read the numbers: scope, and every limit that binds."""
-        return (SCOPE, *(c.caveat() for c in self.limits if c.binds))
+        return (self.scope, *(c.caveat() for c in self.limits if c.binds))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -357,8 +373,8 @@ class SimulationResult:
                 if self.by_company is not None
                 else {}
             ),
-            "output_labels": dict(OUTPUT_LABELS),
-            "scope": SCOPE,
+            "output_labels": self.output_labels,
+            "scope": self.scope,
             "caveats": list(self.caveats),
             "limits": [c.to_dict() for c in self.limits],
             **(
@@ -366,6 +382,7 @@ class SimulationResult:
                 if self.conditional is not None
                 else {}
             ),
+            **(self.telecom.to_dict() if self.telecom is not None else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -375,7 +392,7 @@ class SimulationResult:
                 row: dict[str, Any] = {"output": output, "period": period}
                 row.update({label: qs[label][i] for label in LABELS})
                 row["mean"] = self.mean[output][i]
-                row["label"] = OUTPUT_LABELS.get(output, output)
+                row["label"] = self.output_labels.get(output, output)
                 rows.append(row)
         return pd.DataFrame(rows)
 
@@ -396,8 +413,87 @@ class SimulationResult:
         lines.extend(f"P({event_label(text)}) = {p:.3f}" for text, p in self.events.items())
         if self.conditional is not None:
             lines += ["", self.conditional.summary()]
+        if self.telecom is not None:
+            lines += ["", self.telecom.summary()]
         lines += ["", *(f"Note: {c}" for c in self.caveats)]
         return "\n".join(lines)
+
+
+def check_paths(paths: int) -> int:
+    """``paths`` if it is a whole number from 1 to ``MAX_PATHS``: both engines refuse alike."""
+    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
+        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+    return paths
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario's run up to the engine: its events compiled and its parameters drawn.
+
+    Both engines start from this (the local ``simulate`` and the Dask one in
+    ``jevons._simulate.distributed``), so they draw the same numbers: every draw happens here,
+    in the calling process, and the engines only push the drawn arrays through ``engine.run``.
+    """
+
+    scenario: Scenario
+    paths: int
+    seed: int
+    events: tuple[Event, ...]
+    sampled: Sampled = field(hash=False)  # the draws, before derived parameters are resolved
+    params: dict[str, Value] = field(hash=False)  # the engine's parameters (``derived.resolve``)
+
+
+def prepare(
+    scenario: str | Path | Scenario, paths: int, seed: int, events: Sequence[str] = ()
+) -> Prepared:
+    """Load ``scenario`` if named, compile its events and ``events``, draw ``paths`` paths."""
+    check_paths(paths)
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    compiled = (*sc.compile_events(), *(compile_event(t, sc.periods) for t in events))
+    sampled = sc.sample(paths, seed)
+    params = resolve(sampled, frozenset(sc.parameters))
+    return Prepared(sc, paths, seed, compiled, sampled, params)
+
+
+def assemble(run: Prepared, stream: StreamResult, *, by_company: bool = False) -> SimulationResult:
+    """The result of ``run`` from its engine's stream summary, whichever engine ran it.
+
+    The conditional runs and the limit check are computed here, on the run's first paths
+    (bounded cost), so both engines report them alike.
+    """
+    sc = run.scenario
+    series = {
+        out: {label: [float(v) for v in stream.values[out][i]] for i, label in enumerate(LABELS)}
+        for out in OUTPUTS
+    }
+    limits = check_limits(run.params, sc, run.paths)
+    conditional = conditional_on_elasticity(run.sampled, sc, run.events, run.paths)
+    telecom = telecom_test(run.params, run.paths) if sc.name == TELECOM_SCENARIO else None
+    split = split_shares = None
+    if by_company:
+        shares = capex_shares(sc.start)
+        split = {
+            t: {label: [share * v for v in series["capex_usd"][label]] for label in LABELS}
+            for t, share in shares.shares.items()
+        }
+        split_shares = shares.to_dict()
+    return SimulationResult(
+        scenario=sc.name,
+        seed=run.seed,
+        paths=run.paths,
+        periods=tuple(sc.periods),
+        series=series,
+        mean={out: [float(v) for v in stream.mean[out]] for out in OUTPUTS},
+        events={e.text: float(p) for e, p in zip(run.events, stream.events, strict=True)},
+        varied=tuple(sorted(n for n, v in run.sampled.items() if not isinstance(v, float))),
+        method=dict(stream.method),
+        relative_error={k: float(v) for k, v in stream.relative_error.items()},
+        by_company=split,
+        shares=split_shares,
+        conditional=conditional,
+        limits=limits,
+        telecom=telecom,
+    )
 
 
 def simulate(
@@ -416,45 +512,16 @@ def simulate(
     result also holds the run conditional on the elasticity and the limits on capex that bind
     (see the module docstring).
     """
-    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"--paths must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    compiled = [*sc.compile_events(), *(compile_event(t, sc.periods) for t in events)]
-    sampled = sc.sample(paths, seed)
-    params = resolve(sampled, frozenset(sc.parameters))
+    run = prepare(scenario, paths, seed, events)
     stream = run_stream(
-        params, sc.horizon, paths=paths, quantiles=QUANTILES, events=compiled, progress=progress
-    )
-    series = {
-        out: {label: [float(v) for v in stream.values[out][i]] for i, label in enumerate(LABELS)}
-        for out in OUTPUTS
-    }
-    limits = check_limits(params, sc, paths)
-    conditional = conditional_on_elasticity(sampled, sc, compiled, paths)
-    split = split_shares = None
-    if by_company:
-        shares = capex_shares(sc.start)
-        split = {
-            t: {label: [share * v for v in series["capex_usd"][label]] for label in LABELS}
-            for t, share in shares.shares.items()
-        }
-        split_shares = shares.to_dict()
-    return SimulationResult(
-        scenario=sc.name,
-        seed=seed,
+        run.params,
+        run.scenario.horizon,
         paths=paths,
-        periods=tuple(sc.periods),
-        series=series,
-        mean={out: [float(v) for v in stream.mean[out]] for out in OUTPUTS},
-        events={e.text: float(p) for e, p in zip(compiled, stream.events, strict=True)},
-        varied=tuple(sorted(n for n, v in sampled.items() if not isinstance(v, float))),
-        method=dict(stream.method),
-        relative_error={k: float(v) for k, v in stream.relative_error.items()},
-        by_company=split,
-        shares=split_shares,
-        conditional=conditional,
-        limits=limits,
+        quantiles=QUANTILES,
+        events=run.events,
+        progress=progress,
     )
+    return assemble(run, stream, by_company=by_company)
 
 
 def scenario_parameters(scenario: str | Path | Scenario) -> Mapping[str, object]:

@@ -171,7 +171,7 @@ REGISTRY: Final[dict[str, Parameter]] = {
             "demand_ratio0",
             "demand / capacity",
             1.033,
-            0.05,
+            0.001,
             5.0,
             "Demand relative to serving capacity at the start (utilization is the smaller of it "
             "and 1): the state of the calibrated run in 2024Q4, when demand exceeded capacity "
@@ -216,6 +216,20 @@ REGISTRY: Final[dict[str, Parameter]] = {
             "Capex growth per quarter when demand/capacity is on target and revenue flat: "
             "calibrated (jevons._simulate.calibrate).",
             from_data=True,
+        ),
+        _P(
+            "expectation_speed",
+            "share of the gap per quarter",
+            1.0,
+            0.0,
+            1.0,
+            "Adaptive expectations in the investment rule: the revenue growth it acts on closes "
+            "this share of its gap to the growth just observed each quarter, starting from "
+            "revenue_growth0. 1 (the default) is the rule as calibrated on the AI capex history: "
+            "it acts on last quarter's growth, so the AI scenarios are unchanged. Lower values "
+            "are beliefs that lag the data: telecom-2000 fits 0 on 1997-1999 capex, before "
+            "the peak (jevons._simulate.telecom), and ai-sticky-expectations uses it for AI "
+            "(docs/model.md, 'Expectations').",
         ),
         _P(
             "max_quarterly_change",

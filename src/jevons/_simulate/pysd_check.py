@@ -42,10 +42,11 @@ from jevons.errors import UsageError
 MDL: Final = Path(__file__).with_name("reduced.mdl")
 #: Outputs compared with the engine, by their name in the .mdl file.
 COMPARED: Final[dict[str, str]] = {name: name.replace("_", " ") for name in ALL_OUTPUTS}
-#: ``signal`` is a log rate that crosses zero, so near zero it is compared by absolute
-#: difference (for a log rate, the relative difference of the capex it multiplies); it grows
-#: large when demand far outruns capacity, and is then compared relatively.
-ABSOLUTE: Final = frozenset({"signal"})
+#: ``signal`` and ``expected_growth`` are log rates that cross zero, so near zero they are
+#: compared by absolute difference (for a log rate, the relative difference of the capex it
+#: multiplies); they grow large when demand far outruns capacity, and are then compared
+#: relatively.
+ABSOLUTE: Final = frozenset({"signal", "expected_growth"})
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}

@@ -36,6 +36,7 @@ import re
 import textwrap
 import tomllib
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -52,12 +53,13 @@ from pydantic import (
 from jevons._simulate.distributions import FloatArray, ParameterValue, parse_value, sample
 from jevons._simulate.events import Event, compile_event
 from jevons._simulate.parameters import REGISTRY
+from jevons._sources.text_files import read_toml_text, stems
 from jevons.errors import InputDataError, UsageError
+from jevons.quarters import Quarter, quarter_labels
 
 #: Where the built-in scenarios live (package data, shipped in the wheel).
 BUILTIN_DIR: Final = Path(__file__).parent / "builtin"
 MAX_HORIZON: Final = 200
-_QUARTER: Final = re.compile(r"(\d{4})[Qq]([1-4])")
 _TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _TOML_END: Final = re.compile(r"\s*\(at end of document\)$")
 
@@ -99,9 +101,10 @@ class Scenario(BaseModel):
     @field_validator("start")
     @classmethod
     def _start(cls, value: str) -> str:
-        if not _QUARTER.fullmatch(value):
-            raise ValueError(f"start = {value!r} is not a quarter label like 2025Q1")
-        return value.upper()
+        try:
+            return Quarter.parse(value).label
+        except UsageError:
+            raise ValueError(f"start = {value!r} is not a quarter label like 2025Q1") from None
 
     @field_validator("horizon")
     @classmethod
@@ -187,16 +190,6 @@ def parameter_rng(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
 
 
-def quarter_labels(start: str, n: int) -> list[str]:
-    """``n`` consecutive quarter labels from ``start``: quarter_labels("2025Q4", 2) is
-    ["2025Q4", "2026Q1"]."""
-    m = _QUARTER.fullmatch(start)
-    if m is None:
-        raise UsageError(f"'{start}' is not a quarter label like 2025Q1")
-    first = int(m[1]) * 4 + int(m[2]) - 1
-    return [f"{q // 4}Q{q % 4 + 1}" for q in range(first, first + n)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Loading
 
@@ -242,9 +235,37 @@ def parse_scenario(
         raise InputDataError(f"scenario {source}: {_first_problem(exc)}") from None
 
 
+def with_parameters(
+    scenario: Scenario, values: Mapping[str, object], *, context: str | None = None
+) -> Scenario:
+    """``scenario`` with some parameters set to ``values``, validated as a scenario file is.
+
+    The one way a scenario is changed after loading (the sweep's grid points, the dashboard's
+    sliders), so a value is refused alike wherever it comes from: an unknown name or a value
+    outside its parameter's range raises UsageError with the Scenario model's one-line message,
+    after "scenario NAME:", or after ``context`` with the parameter named bare (``context``
+    "--grid" gives "--grid elasticity = -9 is below its minimum -5").
+    """
+    data = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "start": scenario.start,
+        "horizon": scenario.horizon,
+        "parameters": {**scenario.parameters, **values},
+        "events": scenario.events,
+    }
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problem = _first_problem(exc)
+        if context is None:
+            raise UsageError(f"scenario {scenario.name}: {problem}") from None
+        raise UsageError(f"{context} {problem.removeprefix('parameters.')}") from None
+
+
 def builtin_names() -> list[str]:
     """The names of the shipped scenarios, sorted."""
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+    return stems(BUILTIN_DIR, ".toml")
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
@@ -253,14 +274,7 @@ def builtin_scenarios() -> dict[str, Scenario]:
 
 
 def _load_file(path: Path, label: str) -> Scenario:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputDataError(f"{label}: cannot read the scenario file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputDataError(f"{label}: not UTF-8 text, so not a TOML file") from None
+    text = read_toml_text(path, label, "scenario file")
     return parse_scenario(text, source=label, default_name=path.stem)
 
 

@@ -20,11 +20,9 @@ say how much the output moves over the values the data have supported, not how l
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -43,6 +41,7 @@ from jevons._simulate.events import ALIASES, Ref, compile_event
 from jevons._simulate.scenarios import Scenario, load_scenario, parameter_rng
 from jevons._sources.result_cache import fingerprint, read_result, write_result
 from jevons.errors import UsageError
+from jevons.quarters import quarter_end, quarter_index, quarter_label
 
 QUANTILE_DRAWS: Final = 200_000
 MAX_ROWS: Final = 2_000_000
@@ -86,11 +85,6 @@ class CalibratedRange:
             "refits": dict(zip(self.cutoffs, self.values, strict=True)),
             "basis": self.basis,
         }
-
-
-def _quarter_end(label: str) -> date:
-    year, q = int(label[:4]), int(label[-1])
-    return date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
 
 
 def calibrated_ranges() -> dict[str, CalibratedRange]:
@@ -141,7 +135,7 @@ def _ranges_for_store(digest: str) -> dict[str, CalibratedRange]:
 
 
 def _refit_ranges() -> dict[str, CalibratedRange]:
-    from jevons._simulate.history import quarter_index, quarter_label, total_capex
+    from jevons._simulate.history import total_capex
 
     last = total_capex()[-1].label
     cutoffs = tuple(
@@ -149,7 +143,7 @@ def _refit_ranges() -> dict[str, CalibratedRange]:
     )
     fits: dict[str, list[float]] = {name: [] for name in CALIBRATED}
     for cutoff in cutoffs:
-        cal = calibrate(until=_quarter_end(cutoff))
+        cal = calibrate(until=quarter_end(cutoff))
         for name in CALIBRATED:
             if name == "demand_ratio0":
                 fits[name].append(state_at(cal, cal.quarters[-1])[0])
@@ -219,7 +213,7 @@ def _metric(output: str, scenario: Scenario) -> Ref:
     """'capex_2027' or 'capex_usd_2027Q4': an output over a year (sum or mean) or a quarter."""
     name, sep, period = output.rpartition("_")
     if not sep or not name:
-        raise UsageError(f"--output '{output}' is not OUTPUT_PERIOD, e.g. capex_2027")
+        raise UsageError(f"`output` '{output}' is not OUTPUT_PERIOD, e.g. capex_2027")
     event = compile_event(f"{ALIASES.get(name, name)} in {period} > 0", scenario.periods)
     assert isinstance(event.left, Ref)
     return event.left
@@ -262,11 +256,11 @@ def sensitivity(
     if not varied:
         raise UsageError(f"scenario {sc.name} sets no distributions: there is nothing to vary")
     if n < 16 or n & (n - 1):
-        raise UsageError(f"--n must be a power of two of at least 16, got {n}")
+        raise UsageError(f"`n` must be a power of two of at least 16, got {n}")
     problem = {"num_vars": len(varied), "names": varied, "bounds": [[0.0, 1.0]] * len(varied)}
     rows = n * (len(varied) + 2)
     if rows > MAX_ROWS:
-        raise UsageError(f"--n {n} needs {rows:,} model runs; at most {MAX_ROWS:,}")
+        raise UsageError(f"`n` {n} needs {rows:,} model runs; at most {MAX_ROWS:,}")
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     params: dict[str, Any] = dict(sc.sample(1, seed))
     for j, name in enumerate(varied):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jevons._capex.ledger import capex
-from jevons._simulate.history import BASIS, HYPERSCALERS, quarter_index, quarter_label
+from jevons._simulate.history import BASIS, HYPERSCALERS
 from jevons.errors import InputDataError
+from jevons.quarters import quarter_index, quarter_label
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ feeding a silent NaN into the forecast's covariate check.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Final
 
 from jevons._sources.shipped import read_rows
-from jevons.errors import InputDataError
+from jevons.errors import InputDataError, UsageError
+from jevons.quarters import Quarter
 
 COMPANY_TICKERS: Final = {
     "Amazon": "AMZN",
@@ -24,7 +24,6 @@ COMPANY_TICKERS: Final = {
     "Meta": "META",
 }
 SOURCE_KINDS: Final = frozenset({"primary", "news", "secondary"})
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -56,11 +55,19 @@ class Backlog:
     note: str
 
 
+def _is_quarter_label(text: str) -> bool:
+    """Whether ``text`` is a quarter label in its one written form (2024Q3, not 2024q3)."""
+    try:
+        return Quarter.parse(text).label == text
+    except UsageError:
+        return False
+
+
 def _check(name: str, line: int, row: dict[str, str]) -> tuple[str, int]:
     company = row["company"].strip()
     if company not in COMPANY_TICKERS:
         raise InputDataError(f"{name}.csv line {line}: unknown company '{company}'")
-    if not _QUARTER.match(row["period"].strip()):
+    if not _is_quarter_label(row["period"].strip()):
         raise InputDataError(
             f"{name}.csv line {line}: period '{row['period']}' is not a calendar quarter (2024Q3)"
         )

@@ -24,6 +24,7 @@ by the decoder without building them, which is most of the cost of a real docume
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -258,10 +259,102 @@ def _entry(raw_entry: Any, name: str, origin: str) -> Any:
         raise _decode_error(f"{origin}: {name}", exc) from None
 
 
-def _concept_facts(cik: int, concept: Concept, entry: Any, origin: str) -> tuple[list[Fact], int]:
-    """Every fact of one concept in every currency it is tagged in; and verbatim duplicates."""
+class _TypedRow(msgspec.Struct):
+    """One fact as a well-formed document writes it; decoded and type-checked by msgspec."""
+
+    start: date
+    end: date
+    val: int
+    accn: str
+    form: str
+    filed: date
+    fy: int | None = None
+    fp: str | None = None
+    frame: str | None = None
+
+
+class _TypedEntry(msgspec.Struct):
+    units: dict[str, list[_TypedRow]]
+
+
+# A row with its fields read: (start, end, val, accn, form, fy, fp, filed, frame).
+_RowFields = tuple[date, date, Any, str, Any, int | None, Any, date, Any]
+
+
+def _typed_rows(raw: Any, currencies: list[str]) -> dict[str, list[_RowFields]] | None:
+    """The rows of the currency units, decoded by msgspec in one pass, or None when any row
+    is not in the ordinary shape (a float value, a missing field, a non-ISO date...): the
+    field-by-field reading then says exactly what is wrong, or accepts what it may."""
+    if not isinstance(raw, msgspec.Raw):
+        return None
+    try:
+        entry = msgspec.json.decode(raw, type=_TypedEntry)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    out: dict[str, list[_RowFields]] = {}
+    for unit in currencies:
+        rows = entry.units.get(unit)
+        if rows is None:
+            return None
+        out[unit] = [
+            (
+                r.start,
+                r.end,
+                r.val,
+                r.accn,
+                r.form,
+                r.fy if r.fy is not None and r.fy >= 0 else None,
+                r.fp,
+                r.filed,
+                r.frame,
+            )
+            for r in rows
+        ]
+    return out
+
+
+def _checked_rows(name: str, rows: Any, unit: str, origin: str) -> list[_RowFields]:
+    """The rows of one unit read field by field, each defect named with its fact number."""
+    if not isinstance(rows, list):
+        raise InputDataError(f"{origin}: {name} {unit} facts are not a list")
+    out: list[_RowFields] = []
+    for i, row in enumerate(rows):
+        where = f"{name} fact #{i}"
+        if not isinstance(row, Mapping):
+            raise InputDataError(f"{origin}: {where} is not an object")
+        for field in ("start", "end", "val", "accn", "form", "filed"):
+            if field not in row:
+                raise InputDataError(f"{origin}: {where} lacks the '{field}' field")
+        start = _date(row["start"], f"{where} start", origin)
+        end = _date(row["end"], f"{where} end", origin)
+        fy_raw = row.get("fy")
+        filed_where = f"{name} {start}..{end} (accession {row['accn']})"
+        out.append(
+            (
+                start,
+                end,
+                row["val"],
+                str(row["accn"]),
+                row["form"],
+                int(fy_raw) if isinstance(fy_raw, int | str) and str(fy_raw).isdigit() else None,
+                row.get("fp"),
+                _date(row["filed"], f"{filed_where} filed", origin),
+                row.get("frame"),
+            )
+        )
+    return out
+
+
+def _concept_facts(cik: int, concept: Concept, found: Any, origin: str) -> tuple[list[Fact], int]:
+    """Every fact of one concept in every currency it is tagged in; and verbatim duplicates.
+
+    ``found`` is the concept's entry, undecoded (``msgspec.Raw``) or decoded. Well-formed
+    entries, nearly all of them, are decoded straight into typed rows; any other is read
+    field by field, so that every defect is reported as before.
+    """
     taxonomy, name_part = concept
     name = concept_name(concept)
+    entry = _entry(found, name, origin)
     units = entry.get("units") if isinstance(entry, Mapping) else None
     if not isinstance(units, Mapping) or not units:
         raise InputDataError(f"{origin}: {name} has no 'units'")
@@ -269,32 +362,19 @@ def _concept_facts(cik: int, concept: Concept, entry: Any, origin: str) -> tuple
     if not currencies:
         others = clean_text(", ".join(sorted(str(u) for u in units)), 80)
         raise InputDataError(f"{origin}: {name} is reported in {others}, not in a currency")
+    typed = _typed_rows(found, currencies)
     kept: dict[tuple[str, date | None, date, str], Fact] = {}
     duplicates = 0
     for unit in currencies:
-        rows = units[unit]
-        if not isinstance(rows, list):
-            raise InputDataError(f"{origin}: {name} {unit} facts are not a list")
-        for i, row in enumerate(rows):
+        rows = typed[unit] if typed is not None else _checked_rows(name, units[unit], unit, origin)
+        for i, (start, end, val, accn, form, fy, fp, filed, frame) in enumerate(rows):
             where = f"{name} fact #{i}"
-            if not isinstance(row, Mapping):
-                raise InputDataError(f"{origin}: {where} is not an object")
-            for field in ("start", "end", "val", "accn", "form", "filed"):
-                if field not in row:
-                    raise InputDataError(f"{origin}: {where} lacks the '{field}' field")
-            start = _date(row["start"], f"{where} start", origin)
-            end = _date(row["end"], f"{where} end", origin)
             if end < start:
                 raise InputDataError(f"{origin}: {where} ends ({end}) before it starts ({start})")
-            accn = str(row["accn"])
             if not ACCESSION_RE.match(accn):
                 shown = clean_text(accn, 40)
                 raise InputDataError(f"{origin}: {where} has a malformed accession '{shown}'")
             where = f"{name} {start}..{end} (accession {accn})"
-            value = _amount(row["val"], where, origin, unit)
-            fy_raw = row.get("fy")
-            fp = row.get("fp")
-            frame = row.get("frame")
             fact = Fact(
                 cik=cik,
                 taxonomy=taxonomy,
@@ -302,13 +382,13 @@ def _concept_facts(cik: int, concept: Concept, entry: Any, origin: str) -> tuple
                 unit=unit,
                 start=start,
                 end=end,
-                value=value,
+                value=_amount(val, where, origin, unit),
                 accession=accn,
-                form=clean_text(row["form"], MAX_FIELD_CHARS),
-                fy=int(fy_raw) if isinstance(fy_raw, int | str) and str(fy_raw).isdigit() else None,
-                fp=clean_text(fp, MAX_FIELD_CHARS) if fp is not None else None,
-                filed=_date(row["filed"], f"{where} filed", origin),
-                frame=clean_text(frame, MAX_FIELD_CHARS) if frame else None,
+                form=_clean_field(form),
+                fy=fy,
+                fp=_clean_field(fp) if fp is not None else None,
+                filed=filed,
+                frame=_clean_field(frame) if frame else None,
             )
             fact_key = (accn, start, end, unit)
             previous = kept.get(fact_key)
@@ -324,6 +404,16 @@ def _concept_facts(cik: int, concept: Concept, entry: Any, origin: str) -> tuple
                     f"{origin}: conflicting facts for {where}: {previous.value} and {fact.value}"
                 )
     return list(kept.values()), duplicates
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_short(value: str) -> str:
+    return clean_text(value, MAX_FIELD_CHARS)
+
+
+def _clean_field(value: object) -> str:
+    """A form, fiscal period or frame as clean text; the few distinct values are cached."""
+    return _clean_short(value) if isinstance(value, str) else clean_text(value, MAX_FIELD_CHARS)
 
 
 def _no_capex(origin: str, cik: int) -> NoCapexFacts:
@@ -370,8 +460,7 @@ def parse_companyfacts(
         found = raw_entry(concept)
         if found is None:
             continue
-        name = concept_name(concept)
-        concept_facts, dups = _concept_facts(cik, concept, _entry(found, name, origin), origin)
+        concept_facts, dups = _concept_facts(cik, concept, found, origin)
         facts.extend(concept_facts)
         duplicates += dups
     gross = [f for f in facts if (f.taxonomy, f.concept) in gross_concepts]

@@ -14,6 +14,7 @@ The cap is ``DEFAULT_MAX_INPUT_MB`` megabytes per file or member, overridden by 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Final
 
@@ -65,6 +66,25 @@ def read_limited(handle: IO[bytes], limit: int, origin: str) -> bytes:
         if total > limit:
             raise _too_large(origin, limit)
         parts.append(chunk)
+
+
+def join_limited(chunks: Iterable[bytes], limit: int, origin: str) -> bytes:
+    """Chunks of a stream (a download) joined, refused as soon as they pass ``limit``: a server
+    sending an endless or enormous body costs at most ``limit`` plus one chunk of memory."""
+    parts: list[bytes] = []
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(origin, limit)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def check_declared_size(declared: str | None, limit: int, origin: str) -> None:
+    """Refuse at once a body whose declared length (Content-Length) is over ``limit``."""
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        raise _too_large(origin, limit)
 
 
 def read_file_limited(path: Path, limit: int) -> bytes:

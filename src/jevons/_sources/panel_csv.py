@@ -15,10 +15,8 @@ are YYYY, YYYY-MM or YYYY-MM-DD (a year or month means its first day), as in
 in logs. A (date, model[, provider]) key may appear once. Other columns are kept as text.
 
 Checks are strict and every error is one line naming the file, the line (the header is line 1,
-blank lines count, so an editor's line number matches) and the problem. This module is in the
-``sources`` layer, below ``jevons._demand``, so it carries its own compact date and number parsers
-rather than importing the private ones of ``jevons._demand.elasticity``; they accept the same
-formats.
+blank lines count, so an editor's line number matches) and the problem. It carries its own compact
+date and number parsers, which accept the same formats as ``jevons._sources.elasticity_csv``.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jevons._sources.cells import cell_number
 from jevons.errors import InputDataError
 
 DATE_COLUMN = "date"
@@ -44,7 +43,6 @@ QUANTITY_COLUMN = "quantity"
 PANEL_COLUMNS = (DATE_COLUMN, MODEL_COLUMN, PRICE_COLUMN, QUANTITY_COLUMN)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 Where = Callable[[int], str]
 
@@ -193,25 +191,14 @@ def _text(value: object, column: str, source: str, where: Where, i: int) -> str:
 
 
 def _positive(value: object, column: str, source: str, where: Where, i: int) -> float:
-    number: float | None = None
-    if isinstance(value, (bool, np.bool_)):
-        number = None
-    elif isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if _GROUPED.match(text):
-            text = text.replace(",", "")
-        if text == "":
-            raise InputDataError(f"{source} has a missing '{column}' on {where(i)}")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-    if number is None:
+    try:
+        number = cell_number(value)
+    except ValueError:
         raise InputDataError(
             f"{source} has a non-numeric '{column}' {str(value).strip()!r} on {where(i)}"
-        )
+        ) from None
+    if number is None:
+        raise InputDataError(f"{source} has a missing '{column}' on {where(i)}")
     if not math.isfinite(number):
         raise InputDataError(f"{source} has a missing or infinite '{column}' on {where(i)}")
     if number <= 0:

@@ -24,7 +24,12 @@ import httpx
 import msgspec
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from jevons._sources.limits import max_input_bytes, read_limited
+from jevons._sources.limits import (
+    check_declared_size,
+    join_limited,
+    max_input_bytes,
+    read_limited,
+)
 from jevons.errors import InputDataError, NetworkError, UnknownCompanyError, UsageError
 from jevons.paths import cache_dir as default_cache_dir
 
@@ -42,7 +47,7 @@ _MIN_LIMITER_SLEEP = 0.001
 
 _USER_AGENT_HELP = (
     'the SEC requires a User-Agent naming you and a contact e-mail (e.g. "Jane Doe '
-    f'jane@example.com"); pass --user-agent or set {USER_AGENT_ENV}'
+    f'jane@example.com"); pass `user_agent` or set {USER_AGENT_ENV}'
 )
 
 
@@ -268,7 +273,8 @@ class SecClient:
         self._limiter.acquire()
         self.downloads += 1
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url) as response:
+                return self._response_body(response, cik)
         except httpx.TimeoutException as exc:
             raise _RetryableFailure(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
@@ -281,9 +287,23 @@ class SecClient:
                 f"could not download companyfacts for CIK {cik:010d}: {type(exc).__name__}"
             ) from exc
 
+    def _response_body(self, response: httpx.Response, cik: int) -> bytes:
+        """The body of a successful response, read in chunks up to the input cap; otherwise
+        the failure the status means (retryable or not)."""
         status = response.status_code
         if response.is_success:
-            return response.content
+            origin = f"SEC response for CIK {cik:010d}"
+            limit = max_input_bytes()
+            # Content-Length counts the compressed bytes; the cap applies to the decoded body,
+            # so the header can refuse early but never accept on its own.
+            check_declared_size(
+                None
+                if response.headers.get("Content-Encoding")
+                else response.headers.get("Content-Length"),
+                limit,
+                origin,
+            )
+            return join_limited(response.iter_bytes(), limit, origin)
         if status == 404:
             raise UnknownCompanyError(
                 f"SEC has no companyfacts for CIK {cik:010d} (HTTP 404)",
@@ -292,7 +312,7 @@ class SecClient:
             raise NetworkError(
                 f"SEC refused the request for CIK {cik:010d} (HTTP 403); it requires a "
                 f"User-Agent naming you with a real contact e-mail, e.g. "
-                f'"Jane Doe jane@example.com" (--user-agent or {USER_AGENT_ENV})'
+                f'"Jane Doe jane@example.com" (`user_agent` or {USER_AGENT_ENV})'
             )
         if status == 429 or status >= 500:
             retry_after = _parse_retry_after(response) if status in (429, 503) else None

@@ -1,13 +1,13 @@
 """The usage series: shipped statements and a user's own imports, each point with its source.
 
 A user's series goes into the same store table as the shipped ones, in one transaction and only
-after every row validated, so that `jevons usage` and the analyses treat both alike.
+after every row validated, so that `jevons usage` and the analyses treat both alike. The file is
+read by ``jevons._sources.usage_csv`` and written by ``jevons._ledger.usage``; the checks of
+every row are here.
 """
 
 from __future__ import annotations
 
-import io
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from jevons._ledger.store import Store, point_date, using_store
+from jevons._ledger.usage import replace_imported_usage
+from jevons._sources.usage_csv import read_usage_csv
 from jevons._usage.growth import Growth, growth
 from jevons.errors import InputDataError, StoreError, UsageError
 
@@ -71,6 +73,36 @@ class UsageSeries:
             "growth_note": None if g else _no_growth_reason(self),
             "sources": sorted({p.source_url for p in self.points if p.source_url}),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per dated point, with its source."""
+        return pd.DataFrame(
+            [
+                {
+                    "series": self.series,
+                    "date": p.date_text,
+                    "value": p.value,
+                    "unit": self.unit,
+                    "source_url": p.source_url,
+                    "source_title": p.source_title,
+                }
+                for p in self.points
+            ]
+        )
+
+    def summary(self) -> str:
+        """One line: points, first and last values, growth per year (or why there is none)."""
+        first, last = self.points[0], self.points[-1]
+        g = self.growth
+        rate = (
+            f"growth x{g.factor_per_year:,.2f} per year ({g.start} to {g.end})"
+            if g
+            else _no_growth_reason(self)
+        )
+        return (
+            f"{self.series} ({self.unit}, {self.origin}): {len(self.points)} points, "
+            f"{first.date_text} {first.value:,.4g} to {last.date_text} {last.value:,.4g}; {rate}"
+        )
 
 
 def _no_growth_reason(s: UsageSeries) -> str:
@@ -178,19 +210,7 @@ def _read_import(path: Path, name: str) -> pd.DataFrame:
     zero cannot enter a log growth rate, so it is refused by line rather than left out of the
     rate unseen.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputDataError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"{path}: cannot read as UTF-8 text ({exc})") from None
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raw = pd.DataFrame()
-    except pd.errors.ParserError as exc:
-        raise InputDataError(f"{path}: not valid CSV ({exc})") from None
-    raw.columns = pd.Index([str(c).strip() for c in raw.columns])
+    raw = read_usage_csv(path)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise InputDataError(
@@ -324,30 +344,8 @@ def import_usage(
     file = Path(path)
     series = (name or file.stem).strip()
     if not series:
-        raise UsageError("the series needs a name (--name)")
+        raise UsageError("the series needs a name (`name`)")
     rows = _read_import(file, series)
     with using_store(store) as db:
-        shipped = db.con.execute(
-            "SELECT count(*) FROM usage_points WHERE series = ? AND origin = 'shipped'", [series]
-        ).fetchone()
-        if shipped and shipped[0]:
-            raise UsageError(f"'{series}' is a shipped series; import under another --name")
-        with db.transaction() as tx:
-            tx.execute(
-                "DELETE FROM usage_points WHERE series = ? AND origin = 'imported'", [series]
-            )
-            # One columnar statement: DuckDB scans the frame (executemany ran one statement a
-            # row, about a millisecond each), cast to the table's own column types.
-            view = f"_jevons_usage_{uuid.uuid4().hex}"
-            tx.register(view, rows)
-            try:
-                tx.execute(
-                    "INSERT INTO usage_points SELECT CAST(series AS VARCHAR), "
-                    "CAST(entity AS VARCHAR), CAST(date_text AS VARCHAR), CAST(date AS DATE), "
-                    "CAST(value AS DOUBLE), CAST(unit AS VARCHAR), CAST(period AS VARCHAR), "
-                    "CAST(source_url AS VARCHAR), CAST(source_title AS VARCHAR), "
-                    f"CAST(quote AS VARCHAR), 'imported' FROM {view}"
-                )
-            finally:
-                tx.unregister(view)
+        replace_imported_usage(db, series, rows)
     return _series_from_frame(rows)

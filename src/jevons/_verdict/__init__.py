@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jevons._verdict.ai import AIVerdict, Decomposition, ai_readings, ai_verdict, combine
+    from jevons._verdict.investment import InvestmentPart, investment_part
     from jevons._verdict.literature import PublishedAIEstimate, published_ai_estimates
     from jevons._verdict.overview import VerdictsResult, verdict
     from jevons._verdict.records import VerdictRecords, verdict_records
@@ -23,6 +24,8 @@ _WHERE = {
     "ai_readings": "ai",
     "ai_verdict": "ai",
     "combine": "ai",
+    "InvestmentPart": "investment",
+    "investment_part": "investment",
     "PublishedAIEstimate": "literature",
     "published_ai_estimates": "literature",
     "VerdictsResult": "overview",
@@ -34,12 +37,14 @@ _WHERE = {
 __all__ = [
     "AIVerdict",
     "Decomposition",
+    "InvestmentPart",
     "PublishedAIEstimate",
     "VerdictRecords",
     "VerdictsResult",
     "ai_readings",
     "ai_verdict",
     "combine",
+    "investment_part",
     "published_ai_estimates",
     "verdict",
     "verdict_records",

@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from jevons._demand.verdict import Verdict, make_verdict
+from jevons._sources.cells import cell_number
 from jevons._sources.shipped import manifest, read_rows
 from jevons.errors import InputDataError
 
@@ -115,13 +116,14 @@ def scope_of(identification: str) -> str:
 
 
 def _number(value: str, line: int, column: str) -> float | None:
-    value = value.strip()
-    if not value:
-        return None
+    """A cell of the dataset: None when empty, else a finite number."""
     try:
-        number = float(value)
-    except ValueError as exc:
-        raise InputDataError(f"{DATASET} line {line}: {column} '{value}' is not a number") from exc
+        number = cell_number(value)
+    except ValueError:
+        shown = value.strip()
+        raise InputDataError(f"{DATASET} line {line}: {column} '{shown}' is not a number") from None
+    if number is None:
+        return None
     if not math.isfinite(number):
         raise InputDataError(f"{DATASET} line {line}: {column} is not finite")
     return number

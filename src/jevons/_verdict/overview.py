@@ -17,6 +17,7 @@ import pandas as pd
 from jevons._analogs.analysis import AnalogsResult, analogs
 from jevons._demand.verdict import Verdict
 from jevons._verdict.ai import AIVerdict, ai_verdict
+from jevons._verdict.investment import InvestmentPart, investment_part
 from jevons._verdict.literature import PROVIDER_LEVEL
 
 _ANSWER = {
@@ -44,8 +45,12 @@ def _interval(v: Verdict) -> str:
 
 @dataclass(frozen=True)
 class VerdictsResult:
+    """The usage verdict (``ai``, ``analogs``) and, apart from it, the ``investment`` part:
+    whether capex can outrun demand is not what the elasticity readings answer."""
+
     ai: AIVerdict
     analogs: AnalogsResult
+    investment: InvestmentPart | None = None
 
     def _lead(self) -> Verdict | None:
         """The decisive reading with the narrowest interval: the one the headline quotes."""
@@ -123,6 +128,8 @@ class VerdictsResult:
         answer["readings"] = [r["subject"] for r in readings]
         answer["headline"] = self.headline()
         answer["reasoning"] = self.reasoning()
+        if self.investment is not None:
+            answer["investment"] = self.investment.to_dict()
         return [answer, *readings, *self.analogs.to_dict()]
 
     def to_frame(self) -> pd.DataFrame:
@@ -130,11 +137,14 @@ class VerdictsResult:
 
     def summary(self) -> str:
         lines = [self.headline(), *self.reasoning()]
+        if self.investment is not None:
+            lines.append(self.investment.summary())
         lines += [v.summary() for v in self.ai.readings]
         lines.append(self.analogs.summary())
         return "\n".join(lines)
 
 
 def verdict(*, seed: int = 0, analog_keys: Sequence[str] | None = None) -> VerdictsResult:
-    """The Jevons verdict for AI and for each historical technology with price and quantity."""
-    return VerdictsResult(ai_verdict(seed=seed), analogs(analog_keys))
+    """The Jevons verdict for AI and for each historical technology with price and quantity,
+    with the investment part (past booms, AI capex over GDP) kept apart from it."""
+    return VerdictsResult(ai_verdict(seed=seed), analogs(analog_keys), investment_part())

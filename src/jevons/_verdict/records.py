@@ -54,12 +54,24 @@ def verdict_records(seed: int = 0, *, store: Store | None = None) -> VerdictReco
     key = fingerprint(KIND, seed, _usage_digest(store))
     cached = read_result(KIND, key)
     if isinstance(cached, dict) and set(cached) == set(VerdictRecords.__annotations__):
-        return VerdictRecords(
+        found = VerdictRecords(
             records=list(cached["records"]),
             backfire_sentence=str(cached["backfire_sentence"]),
             counter_examples=int(cached["counter_examples"]),
             technologies=int(cached["technologies"]),
         )
+        return with_fresh_investment(found)
     fresh = compute_records(seed, store=store)
     write_result(KIND, key, fresh)
     return fresh
+
+
+def with_fresh_investment(found: VerdictRecords) -> VerdictRecords:
+    """The records with their investment part recomputed: it rests on the capex ledger, which
+    the cache key (usage series, code, data) does not cover, and costs one ledger query."""
+    from jevons._verdict.investment import investment_part
+
+    head = found["records"][0] if found["records"] else None
+    if head is not None and "investment" in head:
+        head["investment"] = investment_part().to_dict()
+    return found

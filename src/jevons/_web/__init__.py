@@ -17,22 +17,17 @@ the dashboard, not the other way round).
 - ``IDS``: the element ids browser tests find (see ``jevons._web.ids`` for the conventions);
 - ``fan_figures(...)``, ``capex_chart(...)``, ``figure_csv(...)``: what the callbacks compute,
   callable without a browser.
+
+The page is ``app`` (layout and wiring), ``callbacks`` (what each callback computes) and
+``controls`` (the sliders, and how their positions change a scenario, through the same
+``scenarios.with_parameters`` a sweep uses).
 """
 
 from __future__ import annotations
 
-from jevons._web.app import (
-    SLIDERS,
-    CapexChart,
-    FanFigures,
-    adjusted_scenario,
-    capex_chart,
-    create_app,
-    fan_figures,
-    scenario_controls,
-    scenario_label,
-    slider_changes,
-)
+from jevons._web.app import create_app
+from jevons._web.callbacks import CapexChart, FanFigures, capex_chart, fan_figures
+from jevons._web.controls import SLIDERS, scenario_controls, scenario_label, slider_changes
 from jevons._web.figures import figure_csv, figure_frame
 from jevons._web.ids import DOWNLOADS, IDS
 from jevons._web.server import RunningServer, check_port_free, serve, start_server
@@ -44,7 +39,6 @@ __all__ = [
     "CapexChart",
     "FanFigures",
     "RunningServer",
-    "adjusted_scenario",
     "capex_chart",
     "check_port_free",
     "create_app",

@@ -1,11 +1,11 @@
 """Plotly figures for the dashboard, and the CSV of what a figure shows.
 
 The figures are built from the analyses' own results (a ``SimulationResult``, a ``CapexResult``)
-and nothing else, so a static report can draw the same charts from the same functions. Every
-trace says which CSV column it is (``meta["column"]``) and every figure its value unit
-(``layout.meta["unit"]``): the "Download CSV" button exports exactly the numbers on screen, in
-the units on the axis, from the figure the browser holds, with no second computation that could
-disagree with the chart.
+and nothing else, by the same functions the report draws them with (``jevons._figures``); this
+module gives them the dashboard's layout. Every trace says which CSV column it is
+(``meta["column"]``) and every figure its value unit (``layout.meta["unit"]``): the "Download
+CSV" button exports exactly the numbers on screen, in the units on the axis, from the figure
+the browser holds, with no second computation that could disagree with the chart.
 """
 
 from __future__ import annotations
@@ -20,19 +20,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go  # type: ignore[import-untyped]
 
-from jevons._capex.coverage import quarter_coverage
-from jevons._capex.ledger import TOTAL, CapexResult
+from jevons._capex.ledger import CapexResult
+from jevons._figures.capex import capex_traces
+from jevons._figures.fan import FanColours, FanNames, FanNumber, fan_traces
+from jevons._figures.layout import BILLION
 from jevons._simulate.montecarlo import SimulationResult
-from jevons.palette import (
-    INCOMPLETE_COLOUR,
-    INCOMPLETE_OPACITY,
-    INCOMPLETE_PATTERN,
-    TOTAL_COLOUR,
-    company_colour,
-)
 from jevons.safe_output import safe_frame
-
-BILLION: Final = 1e9
 
 
 @dataclass(frozen=True)
@@ -87,14 +80,8 @@ FAN_SPECS: Final[dict[str, FanSpec]] = {
     )
 }
 
-# The bands are drawn outer edge first, then the edge filled towards it ("tonexty").
-_BANDS: Final = (("p95", "p05", 0.18, "p05-p95 (90% of paths)"), ("p75", "p25", 0.35, "p25-p75"))
+_FAN_NAMES: Final = FanNames("p05-p95 (90% of paths)", "p25-p75", "median (p50)")
 _CSV_COLUMNS: Final = ("p05", "p25", "p50", "p75", "p95")
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _base_layout(title: str, axis: str, unit: str, columns: Sequence[str]) -> dict[str, Any]:
@@ -115,37 +102,23 @@ def fan_figure(
 ) -> go.Figure:
     """A fan chart of one output: the 90% and 50% bands across paths and the median.
 
-    ``label`` names the scenario in the title (the result's own name by default); ``changed``
-    says it is a scenario the dashboard's sliders changed, so the title marks it on a line of
-    its own rather than passing it off as the scenario the CLI and the report run.
+    The traces are the report's fan (``jevons._figures.fan``) on a category axis of quarter
+    labels; this function adds the dashboard's layout. ``label`` names the scenario in the title
+    (the result's own name by default); ``changed`` says it is a scenario the dashboard's
+    sliders changed, so the title marks it on a line of its own rather than passing it off as
+    the scenario the CLI and the report run.
     """
     spec = FAN_SPECS[output]
-    periods = list(result.periods)
-    qs = result.series[output]
-    number = "%{y:.1%}" if spec.percent else ("%{y:.3g}" if spec.log else "%{y:,.1f}")
-
-    def trace(label: str, mode: str = "lines", **style: Any) -> go.Scatter:
-        return go.Scatter(
-            x=periods,
-            y=[v / spec.scale for v in qs[label]],
-            mode=mode,
-            meta={"column": label},
-            hovertemplate=f"{label}: {number}<extra></extra>",
-            **style,
-        )
-
-    traces: list[go.Scatter] = []
-    for upper, lower, alpha, band in _BANDS:
-        fill = _rgba(spec.colour, alpha)
-        traces.append(trace(upper, name=upper, line={"width": 0}, showlegend=False))
-        traces.append(trace(lower, name=band, line={"width": 0}, fill="tonexty", fillcolor=fill))
-    traces.append(
-        trace(
-            "p50",
-            name="median (p50)",
-            mode="lines+markers",
-            line={"width": 2.5, "color": spec.colour},
-        )
+    # Hover values in the axis unit, which the axis title states (no $ or B here).
+    number = FanNumber(".1%" if spec.percent else ".3g" if spec.log else ",.1f", "", "")
+    traces = fan_traces(
+        result.periods,
+        result.series[output],
+        scale=spec.scale,
+        colours=FanColours.from_hex(spec.colour),
+        names=_FAN_NAMES,
+        number=number,
+        axis="category",
     )
     name = label or result.scenario
     title = f"{spec.title}: {name}, {result.paths:,} paths"
@@ -164,93 +137,26 @@ def fan_figure(
     return go.Figure(data=traces, layout=layout)
 
 
-#: The CSV column of an incomplete quarter's partial sum (``capex_figure``).
-PARTIAL_COLUMN: Final = "partial sum, incomplete quarter"
-
-
 def capex_figure(
     ledger: CapexResult, total: CapexResult | None, tickers_in_store: Sequence[str]
 ) -> go.Figure:
     """Quarterly capex per company as stacked bars in $B, one colour per company, and the total.
 
-    ``total`` is the ledger's own total (``capex(..., total=True)``), drawn only for quarters in
-    which every selected company has a value: a total over a gap would be a wrong number. A
-    quarter in which some company has no value (``jevons._capex.coverage``: not reported yet, or
-    a gap) is drawn apart: faded, hatched bars and an open circle at the partial sum labelled
-    "incomplete: X of Y companies reported", so that late reporters never look like a fall.
+    The traces are the report's capex chart (``jevons._figures.capex``) on a category axis of
+    quarter labels: ``total`` (the ledger's own, ``capex(..., total=True)``) is drawn only for
+    quarters in which every selected company has a value, and an incomplete quarter is faded
+    and hatched with its partial sum marked. This function adds the dashboard's layout.
     """
-    coverage = {c.period: c for c in quarter_coverage(ledger.records, ledger.companies)}
-
-    def incomplete(period: str) -> bool:
-        return period in coverage and not coverage[period].complete
-
-    traces: list[go.Bar | go.Scatter] = []
-    for ticker in ledger.companies:
-        rows = sorted((r for r in ledger.records if r.ticker == ticker), key=lambda r: r.period)
-        colour = company_colour(ticker, tickers_in_store)
-        faded = [incomplete(r.calendar_period) for r in rows]
-        traces.append(
-            go.Bar(
-                x=[r.period for r in rows],
-                y=[None if r.value_usd is None else r.value_usd / BILLION for r in rows],
-                name=ticker,
-                marker={
-                    "color": colour,
-                    "opacity": [INCOMPLETE_OPACITY if f else 1.0 for f in faded],
-                    "pattern": {"shape": [INCOMPLETE_PATTERN if f else "" for f in faded]},
-                },
-                customdata=[
-                    coverage[r.calendar_period].label if r.calendar_period in coverage else ""
-                    for r in rows
-                ],
-                hovertemplate=f"{ticker}: $%{{y:,.1f}}B (%{{customdata}})<extra></extra>",
-                meta={"column": ticker},
-            )
-        )
-    columns = list(ledger.companies)
-    if total is not None and total.records:
-        rows = sorted((r for r in total.records if r.ticker == TOTAL), key=lambda r: r.period)
-        traces.append(
-            go.Scatter(
-                x=[r.period for r in rows],
-                y=[
-                    None
-                    if r.value_usd is None or incomplete(r.calendar_period)
-                    else r.value_usd / BILLION
-                    for r in rows
-                ],
-                name="total",
-                mode="lines+markers",
-                line={"color": TOTAL_COLOUR, "width": 2},
-                meta={"column": "total"},
-            )
-        )
-        columns.append("total")
-    partial = [c for c in coverage.values() if not c.complete]
-    if partial and len(ledger.companies) > 1:
-        traces.append(
-            go.Scatter(
-                x=[c.period for c in partial],
-                y=[c.partial_usd / BILLION for c in partial],
-                name="incomplete quarter: partial sum (X of Y companies), not a total",
-                mode="markers+text",
-                marker={
-                    "symbol": "circle-open",
-                    "size": 9,
-                    "color": INCOMPLETE_COLOUR,
-                    "line": {"width": 2},
-                },
-                text=[f"{len(c.reported)} of {c.expected}" for c in partial],
-                textposition="top center",
-                textfont={"size": 10, "color": INCOMPLETE_COLOUR},
-                customdata=[[c.label, c.why] for c in partial],
-                hovertemplate=(
-                    "%{customdata[0]}: partial sum $%{y:,.1f}B<br>%{customdata[1]}<extra></extra>"
-                ),
-                meta={"column": PARTIAL_COLUMN, "labels": [c.label for c in partial]},
-            )
-        )
-        columns.append(PARTIAL_COLUMN)
+    traces = capex_traces(
+        ledger.records,
+        total.records if total is not None else (),
+        companies=ledger.companies,
+        colour_order=tickers_in_store,
+        axis="category",
+        total_name="total",
+        partial_name="incomplete quarter: partial sum (X of Y companies), not a total",
+    )
+    columns = [str(t.meta["column"]) for t in traces]
     layout = _base_layout(
         f"Capex by quarter, basis {ledger.basis}",
         "capex ($B per quarter)",

@@ -20,12 +20,7 @@ import socket
 import sys
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
-from dash import Dash
-from dash.exceptions import DependencyException
-from flask import request
-from werkzeug.exceptions import NotFound
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from jevons._web.app import create_app
@@ -54,48 +49,7 @@ def check_port_free(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError:
-            raise UsageError(
-                f"port {port} on {host} is in use; choose another with --port"
-            ) from None
-
-
-#: Dash's catch-all route, which would answer any path with the page (a multi-page app's
-#: routing); this dashboard has one page, so any other path is not found.
-_CATCH_ALL = "/<path:path>"
-
-
-def _not_found(_exc: Exception | None = None) -> tuple[str, int, dict[str, str]]:
-    return "not found\n", 404, {"Content-Type": "text/plain; charset=utf-8"}
-
-
-def _traverses(raw_path: str) -> bool:
-    """True for a path with a ``..`` segment, however it was encoded (``%2e%2e``, ``%2f``)."""
-    text = raw_path.split("?", 1)[0]
-    for _ in range(3):  # double encoding (%252e) too
-        text = unquote(text)
-    return ".." in text.replace("\\", "/").split("/")
-
-
-def harden(app: Dash) -> Dash:
-    """Answer 404 to every path but the dashboard's own routes, before any of them runs.
-
-    A request whose raw path climbs (``..``) or that only Dash's catch-all would take gets 404;
-    a component-suite path Dash does not know raises its ``DependencyException``, which would
-    be a 500 with a traceback in the log: it becomes a 404 too.
-    """
-    server = app.server
-
-    def _only_dashboard_routes() -> tuple[str, int, dict[str, str]] | None:
-        raw = str(request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI") or "")
-        rule = request.url_rule
-        if _traverses(raw) or _traverses(request.path) or rule is None or rule.rule == _CATCH_ALL:
-            return _not_found()
-        return None
-
-    server.before_request(_only_dashboard_routes)
-    server.register_error_handler(DependencyException, _not_found)
-    server.register_error_handler(NotFound, _not_found)
-    return app
+            raise UsageError(f"port {port} on {host} is in use; choose another `port`") from None
 
 
 def is_loopback(host: str) -> bool:
@@ -117,12 +71,12 @@ def exposure_warning(host: str) -> str | None:
         return None
     return (
         f"warning: the dashboard is exposed on {host}: anyone who can reach this machine can "
-        "read your store and run simulations on it; use --host 127.0.0.1 to keep it local"
+        "read your store and run simulations on it; use `host='127.0.0.1'` to keep it local"
     )
 
 
 def _make_server(host: str, port: int, *, debug: bool) -> BaseWSGIServer:
-    app = harden(create_app())
+    app = create_app()
     if debug:
         # Dev tools show callback errors in the page; never on by default.
         app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
@@ -130,7 +84,7 @@ def _make_server(host: str, port: int, *, debug: bool) -> BaseWSGIServer:
         return make_server(host, port, app.server, threaded=True)
     except OSError:
         # Taken between the check and the bind.
-        raise UsageError(f"port {port} on {host} is in use; choose another with --port") from None
+        raise UsageError(f"port {port} on {host} is in use; choose another `port`") from None
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, debug: bool = False) -> None:
