@@ -117,7 +117,8 @@ def test_cached_report_equals_the_recomputed_one(builds: Builds) -> None:
     assert cached == recomputed and first == recomputed
     assert _comparable(builds.cached) == _comparable(builds.recomputed)
     assert _comparable(builds.first) == _comparable(builds.recomputed)
-    assert len(builds.cached.sources) > 50 and len(builds.cached.charts) == 11
+    assert len(builds.cached.sources) > 50 and len(builds.cached.charts) > 5
+    assert all(f'id="{div}"' in cached for div in builds.cached.charts)
 
 
 def test_saved_sections_equal_a_fresh_build(builds: Builds) -> None:
