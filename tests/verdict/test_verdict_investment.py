@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from jevons._analogs.booms import booms
-from jevons._verdict import records as rec
 from jevons._verdict.investment import DOES_NOT_SHOW, QUESTION, investment_part
 from jevons.cli import app
 
@@ -37,23 +36,6 @@ def test_without_an_ai_total_the_part_says_so() -> None:
     part = investment_part()
     empty = replace(part, ai=replace(part.ai, year=None, capex_usd=None, share_of_gdp=None))
     assert empty.ai_sentence().startswith("AI capex: no complete calendar year")
-
-
-def test_cached_records_get_a_fresh_investment_part(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Fake:
-        def to_dict(self) -> dict[str, str]:
-            return {"question": "fresh"}
-
-    monkeypatch.setattr("jevons._verdict.investment.investment_part", lambda: Fake())
-    stale: rec.VerdictRecords = {
-        "records": [{"subject": "AI", "investment": {"question": "stale"}}],
-        "backfire_sentence": "",
-        "counter_examples": 0,
-        "technologies": 0,
-    }
-    assert rec.with_fresh_investment(stale)["records"][0]["investment"] == {"question": "fresh"}
-    bare: rec.VerdictRecords = {**stale, "records": [{"subject": "AI"}]}
-    assert "investment" not in rec.with_fresh_investment(bare)["records"][0]
 
 
 def test_verdict_json_and_table_carry_the_labelled_investment_part() -> None:

@@ -52,6 +52,19 @@ def test_new_usage_data_recomputes(calls: list[int], tmp_path: Path) -> None:
     assert calls == [0, 0]
 
 
+def test_a_ledger_change_recomputes(calls: list[int]) -> None:
+    """The records hold the investment part, which rests on the capex ledger: the key covers
+    every row of the store, so a changed ledger is never served from the saved records."""
+    from jevons._ledger.store import open_store
+
+    rec.verdict_records()
+    rec.verdict_records()
+    with open_store() as db, db.transaction() as tx:
+        tx.execute("UPDATE shipped_capex SET value_usd = value_usd + 1 WHERE rowid = 0")
+    rec.verdict_records()
+    assert calls == [0, 0]
+
+
 @pytest.mark.parametrize("content", ["{not json", '{"records": []}', "[]"])
 def test_a_damaged_file_is_a_miss(calls: list[int], content: str) -> None:
     rec.verdict_records()

@@ -15,6 +15,7 @@ transaction: it lands whole or not at all, and a failure (a full disk) says so i
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import math
 import os
@@ -22,7 +23,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -166,6 +167,9 @@ class Store:
         self.con = con
         #: Transactions committed through this connection: what a failed later write keeps.
         self.committed = 0
+        #: Results derived from this connection's data, reused while it stays open (a report
+        #: holds one open through ``sharing_store``); every committed write clears them.
+        self.memo: dict[Hashable, Any] = {}
 
     def close(self) -> None:
         self.con.close()
@@ -201,6 +205,7 @@ class Store:
                 self.con.execute("ROLLBACK")
             raise self._write_failed(exc) from None
         self.committed += 1
+        self.memo.clear()
 
     def _write_failed(self, exc: duckdb.Error) -> StoreError:
         kept = (
@@ -274,6 +279,27 @@ class Store:
             raise StoreError(f"no table '{table}' in the store")
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
+
+    def content_digest(self) -> str:
+        """A hash of every row of every table, computed inside DuckDB in a few milliseconds.
+
+        What cached results that read the store are keyed on (``jevons report``): any ingest,
+        usage import or shipped-data reload changes it. Each table contributes its name, row
+        count and the sum of its rows' hashes (order-free, as the tables have no row order).
+        ``store_digest`` is the slower, exact form the tests use to prove a store unchanged.
+        """
+        h = hashlib.sha256()
+        with self.reading():
+            tables = self.con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+            for (table,) in tables:
+                row = self.con.execute(
+                    f'SELECT count(*), sum(hash(t))::VARCHAR FROM "{table}" t'
+                ).fetchone()
+                h.update(f"{table}:{row}".encode())
+        return h.hexdigest()
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -744,11 +770,45 @@ def _connect_once(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+#: The default store held open by ``sharing_store``, if any (per thread and task).
+_SHARED: contextvars.ContextVar[Store | None] = contextvars.ContextVar(
+    "jevons_shared_store", default=None
+)
+
+
+@contextlib.contextmanager
+def sharing_store() -> Iterator[Store]:
+    """Open the default store once for a run of many reads (``jevons report``).
+
+    Inside, every ``using_store(None)`` reuses this connection instead of opening and checking
+    the store again: the report's analyses ask for it about 90 times, at tens of milliseconds
+    each. Holding one connection also means every analysis sees the same data; the price is
+    that, as DuckDB lets one process open the file at a time, another jevons process waits
+    (up to ``JEVONS_LOCK_TIMEOUT``) until the run ends. Nested calls share the outer connection.
+    """
+    current = _SHARED.get()
+    if current is not None and current.path == paths.store_path():
+        yield current
+        return
+    db = open_store()
+    token = _SHARED.set(db)
+    try:
+        yield db
+    finally:
+        _SHARED.reset(token)
+        db.close()
+
+
 @contextlib.contextmanager
 def using_store(store: Store | None) -> Iterator[Store]:
-    """The caller's store, or the default one opened (and closed) for this call only."""
+    """The caller's store; else the one ``sharing_store`` holds open; else the default one
+    opened (and closed) for this call only."""
     if store is not None:
         yield store
+        return
+    shared = _SHARED.get()
+    if shared is not None and shared.path == paths.store_path():
+        yield shared
         return
     db = open_store()
     try:

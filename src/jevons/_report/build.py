@@ -4,6 +4,12 @@ The file must open anywhere, offline and years later, so plotly.js is inlined on
 and nothing is loaded from a network (source addresses are plain links). It is written to a
 temporary file beside the target and moved into place, so a reader never sees half a report and
 a failed build leaves the previous report as it was.
+
+The sections are the slow part (every analysis of jevons runs); they are saved in the result
+cache and read back when the code, the shipped data, the libraries, the store's contents, the
+date (a plan's status depends on it) and the options are all unchanged, so a repeat report
+takes about a second. ``JEVONS_NO_CACHE=1`` rebuilds them. Either way the store is opened once
+for the whole build (``sharing_store``), not once per analysis.
 """
 
 from __future__ import annotations
@@ -15,10 +21,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import jinja2
 import pandas as pd
@@ -26,9 +32,11 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
 
 from jevons._capex.bases import BASES
+from jevons._ledger.store import sharing_store
+from jevons._report import saved
 from jevons._report.blocks import Section
-from jevons._report.sections import BUILDERS, Context
-from jevons._simulate.montecarlo import MAX_PATHS
+from jevons._sources.result_cache import fingerprint, read_result, write_result
+from jevons._sources.shipped import manifest_digest
 from jevons._version import __version__
 from jevons.errors import UsageError
 
@@ -36,6 +44,28 @@ Progress = Callable[[str, int, int], None]
 DEFAULT_PATH: Final = "report.html"
 TEMPLATE: Final = "report.html.j2"
 STYLESHEET: Final = "report.css"
+#: The result cache's kind for saved report sections.
+CACHE_KIND: Final = "report"
+
+
+class Options(Protocol):
+    """What the page's header shows: the options the sections were built with."""
+
+    @property
+    def basis(self) -> str: ...
+
+    @property
+    def paths(self) -> int: ...
+
+    @property
+    def seed(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    basis: str
+    paths: int
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -111,26 +141,37 @@ def build_report(
     started = time.perf_counter()
     if basis not in BASES:
         raise UsageError(f"`basis` must be one of {', '.join(BASES)}, not '{basis}'")
-    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-        raise UsageError(f"`paths` must be a whole number from 1 to {MAX_PATHS:,}, got {paths}")
+    if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
+        raise UsageError(f"`paths` must be a whole number of at least 1, got {paths}")
     target = Path(path).expanduser()
     check_writable(target)
 
-    ctx = Context(basis=basis, paths=paths, seed=seed)
-    sections: list[Section] = []
-    for i, (name, builder) in enumerate(BUILDERS, start=1):
-        if progress is not None:
-            progress(name, i, len(BUILDERS))
-        sections.append(builder(ctx))
+    options = ReportOptions(basis=basis, paths=paths, seed=seed)
+    with sharing_store() as db:
+        key = cache_key(options, store_path=str(db.path), store_digest=db.content_digest())
+        built = saved.load(read_result(CACHE_KIND, key))
+        if built is not None:
+            for i, section in enumerate(built.sections, start=1):
+                if progress is not None:
+                    progress(section.id, i, len(built.sections))
+        else:
+            # Only now the simulator is imported: a saved report was built with valid options.
+            from jevons._simulate.montecarlo import MAX_PATHS
 
-    html = render(sections, ctx)
+            if paths > MAX_PATHS:
+                raise UsageError(f"`paths` must be at most {MAX_PATHS:,}, got {paths:,}")
+            built = build_sections(options, progress)
+            with contextlib.suppress(TypeError):  # an unsavable block: the report is still right
+                write_result(CACHE_KIND, key, saved.dump(built))
+
+    html = render(list(built.sections), options)
     write_atomic(target, html)
     return ReportResult(
         path=target.absolute(),
-        sections=tuple(s.id for s in sections),
-        charts=tuple(ctx.charts),
+        sections=tuple(s.id for s in built.sections),
+        charts=built.charts,
         seconds=time.perf_counter() - started,
-        sources=ctx.sources.all(),
+        sources=built.sources,
         basis=basis,
         paths=paths,
         seed=seed,
@@ -138,7 +179,36 @@ def build_report(
     )
 
 
-def render(sections: list[Section], ctx: Context) -> str:
+def cache_key(options: Options, *, store_path: str, store_digest: str) -> str:
+    """Everything the sections depend on besides the code and libraries (which ``fingerprint``
+    adds): the options, the shipped manifest, the store (its contents, and its path, which the
+    sources section prints) and today's date (a plan's status, pending or past, depends on it)."""
+    return fingerprint(
+        CACHE_KIND,
+        options.basis,
+        options.paths,
+        options.seed,
+        manifest_digest(),
+        store_path,
+        store_digest,
+        date.today().isoformat(),
+    )
+
+
+def build_sections(options: Options, progress: Progress | None = None) -> saved.Built:
+    """Run every section's analyses (the slow part), calling ``progress`` as each starts."""
+    from jevons._report.sections import BUILDERS, Context
+
+    ctx = Context(basis=options.basis, paths=options.paths, seed=options.seed)
+    sections: list[Section] = []
+    for i, (name, builder) in enumerate(BUILDERS, start=1):
+        if progress is not None:
+            progress(name, i, len(BUILDERS))
+        sections.append(builder(ctx))
+    return saved.Built(tuple(sections), tuple(ctx.charts), ctx.sources.all())
+
+
+def render(sections: list[Section], ctx: Options) -> str:
     root = resources.files("jevons._report").joinpath("templates")
     env = jinja2.Environment(
         autoescape=True,

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from typing import Final
 
 from jevons._capex.calendar import calendar_quarter
-from jevons._capex.ledger import capex
+from jevons._capex.ledger import CapexRecord, capex
+from jevons._ledger.store import using_store
 from jevons.quarters import Quarter, quarter_index
 
 HYPERSCALERS: Final = ("AMZN", "GOOGL", "META", "MSFT")
@@ -31,13 +32,39 @@ class QuarterTotal:
     accessions: tuple[str, ...]
 
 
+def _ledger(ticker: str | None) -> tuple[CapexRecord, ...]:
+    """The quarterly total (``ticker`` None) or one company's fiscal years, from the store.
+
+    Calibration, installed base, backtest and forecast each ask for these, for every cutoff:
+    a report asked the ledger 68 times from here, for 5 distinct answers. They are therefore
+    kept on the store connection while it stays open (``Store.memo``: a report's one shared
+    connection; a write clears them) and recomputed for each call otherwise.
+    """
+    with using_store(None) as db:
+        key = ("simulate.history", ticker)
+        if key not in db.memo:
+            if ticker is None:
+                found = capex(list(HYPERSCALERS), basis=BASIS, freq="quarter", total=True, store=db)
+            else:
+                found = capex(
+                    [ticker],
+                    basis=BASIS,
+                    freq="year",
+                    calendar="fiscal",
+                    include_gaps=False,
+                    store=db,
+                )
+            db.memo[key] = tuple(found.records)
+        records: tuple[CapexRecord, ...] = db.memo[key]
+        return records
+
+
 def total_capex(until: date | None = None) -> list[QuarterTotal]:
     """Quarterly totals of the four hyperscalers, optionally only quarters ending by ``until``
     (so that a backtest cannot see later data)."""
-    result = capex(list(HYPERSCALERS), basis=BASIS, freq="quarter", total=True)
     return [
         QuarterTotal(r.period, float(r.value_usd or 0), r.accessions)
-        for r in result.records
+        for r in _ledger(None)
         if until is None or r.period_end <= until
     ]
 
@@ -48,8 +75,7 @@ def _annual_vintages(before: str, until: date | None) -> list[tuple[int, float]]
     out: list[tuple[int, float]] = []
     first_q = quarter_index(before)
     for ticker in HYPERSCALERS:
-        years = capex([ticker], basis=BASIS, freq="year", calendar="fiscal", include_gaps=False)
-        for r in years.records:
+        for r in _ledger(ticker):
             if r.fiscal_year is None or r.fiscal_year < FIRST_VINTAGE_YEAR or r.value_usd is None:
                 continue
             if until is not None and r.period_end > until:

@@ -1,8 +1,9 @@
 """A cache of computed results on disk, so that a repeat of an unchanged question is instant.
 
-`jevons verdict` re-estimates 45 technologies and the AI readings: seconds of statistics whose
-answer changes only when the code, the libraries, the shipped data or the user's own usage
-series change. The cache keys each result on all of those (``fingerprint``), so a stale result
+`jevons verdict` re-estimates 45 technologies and the AI readings, and `jevons report` runs
+every analysis (calibration refits, Monte Carlo, backtest, Sobol indices): seconds of statistics
+whose answer changes only when the code, the libraries, the shipped data or the user's store
+change. The cache keys each result on all of those (``fingerprint``), so a stale result
 is never served: any change gives a new key, and the old file is simply not read again.
 
 Files are JSON (never pickle), written to a temporary file and renamed into place, so a reader
@@ -28,8 +29,18 @@ from typing import Any
 from jevons.paths import home
 
 DISABLE_ENV = "JEVONS_NO_CACHE"
-#: Libraries whose numerics a cached result depends on.
-LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels", "linearmodels", "duckdb")
+#: Libraries whose numerics (or, for plotly, whose chart markup) a cached result depends on.
+LIBRARIES = (
+    "numpy",
+    "scipy",
+    "pandas",
+    "statsmodels",
+    "linearmodels",
+    "duckdb",
+    "SALib",
+    "properscoring",
+    "plotly",
+)
 
 
 def results_dir() -> Path:
