@@ -26,26 +26,30 @@ MARKER_AXIS: Final[dict[str, Any]] = {
 }
 
 
-def deepseek_marker(fig: Any) -> None:
-    """A dashed vertical line and a label on DeepSeek R1's release day (date axes only)."""
-    day = DEEPSEEK_R1.isoformat()
+def reference_line(fig: Any, x: object, text: str, *, colour: str, **label: Any) -> None:
+    """A dashed vertical line across the plot at ``x`` with its label (``label`` places it):
+    a date the reader should see, or a threshold such as unit elasticity."""
     fig.add_shape(
         type="line",
-        x0=day,
-        x1=day,
+        x0=x,
+        x1=x,
         y0=0,
         y1=1,
         xref="x",
         yref="paper",
-        line={"color": "#555555", "dash": "dash", "width": 1.5},
+        line={"color": colour, "dash": "dash", "width": 1.5},
     )
-    fig.add_annotation(
-        x=day,
+    fig.add_annotation(x=x, xref="x", yref="paper", text=text, showarrow=False, **label)
+
+
+def deepseek_marker(fig: Any) -> None:
+    """A dashed vertical line and a label on DeepSeek R1's release day (date axes only)."""
+    reference_line(
+        fig,
+        DEEPSEEK_R1.isoformat(),
+        "DeepSeek R1 released<br>2025-01-20 ",
+        colour="#555555",
         y=0.99,
-        xref="x",
-        yref="paper",
-        text="DeepSeek R1 released<br>2025-01-20 ",
-        showarrow=False,
         xanchor="right",
         yanchor="top",
         align="right",

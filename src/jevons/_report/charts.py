@@ -24,6 +24,7 @@ from jevons._capex.ledger import TOTAL, CapexRecord
 from jevons._demand.verdict import UNIT_ELASTIC, Verdict
 from jevons._figures.fan import FORECAST_COLOURS, FanNames, quantile_fan
 from jevons._figures.layout import billions, page_layout
+from jevons._figures.markers import reference_line
 from jevons._forecast import ForecastResult
 from jevons._forecast.result import TOTAL as FORECAST_TOTAL
 from jevons._prices.frontier import FrontierTrend
@@ -406,24 +407,13 @@ def elasticity_chart(
                 hovertemplate="%{y}: published e = %{x:.2f}<br>%{text}<extra></extra>",
             )
         )
-    fig.add_shape(
-        type="line",
-        x0=UNIT_ELASTIC,
-        x1=UNIT_ELASTIC,
-        y0=0,
-        y1=1,
-        xref="x",
-        yref="paper",
-        line={"color": "#222222", "dash": "dash", "width": 1.5},
-    )
-    fig.add_annotation(
-        x=UNIT_ELASTIC,
+    reference_line(
+        fig,
+        UNIT_ELASTIC,
+        "e = -1: left of it, a price fall raises spending",
+        colour="#222222",
         y=1,
-        xref="x",
-        yref="paper",
         yanchor="bottom",
-        text="e = -1: left of it, a price fall raises spending",
-        showarrow=False,
         font={"size": 11},
     )
     page_layout(
