@@ -32,8 +32,10 @@ def render() -> str:
         "`jevons COMMAND --help` prints the same.",
         "",
     ]
+    # Subcommands inherit the root's help option names (-h, --help) through their parent context.
+    settings = dict(root.context_settings)
     for path, command in _walk(root, ["jevons"]):
-        ctx = command.context_class(command, info_name=" ".join(path))
+        ctx = command.context_class(command, info_name=" ".join(path), **settings)
         lines.append(f"## `{' '.join(path)}`")
         lines.append("")
         if command.help:
