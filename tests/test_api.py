@@ -41,6 +41,7 @@ FUNCTIONS = (
 RESULT_TYPES = (
     "AnalogsResult",
     "BacktestResult",
+    "BoomsResult",
     "BulkResult",
     "CapexResult",
     "CompaniesResult",
