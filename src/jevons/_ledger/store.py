@@ -407,13 +407,8 @@ class Store:
         facts: Sequence[Fact],
         ingest_id: int | Sequence[int],
     ) -> None:
-        """Append facts in one columnar statement; call inside ``transaction()``.
-
-        ``executemany`` binds and runs one statement per row, about half a millisecond a fact:
-        unnoticed for a few filers, most of the time of a bulk ingest of the SEC's archive. A
-        DataFrame scanned by DuckDB writes the same rows, cast to the table's own column types
-        so that nothing depends on what pandas or DuckDB would infer, in one statement.
-        """
+        """Append facts in one columnar statement (``insert_frame``); call inside
+        ``transaction()``. ``ingest_id`` is one id for all, or one per fact."""
         if not facts:
             return
         ids = [ingest_id] * len(facts) if isinstance(ingest_id, int) else list(ingest_id)
@@ -437,19 +432,7 @@ class Store:
                 "ingest_id": pd.Series(ids, dtype="int64"),
             }
         )
-        view = f"_jevons_facts_{uuid.uuid4().hex}"
-        con.register(view, frame)
-        try:
-            con.execute(
-                "INSERT INTO facts SELECT CAST(cik AS BIGINT), CAST(taxonomy AS VARCHAR), "
-                "CAST(concept AS VARCHAR), CAST(unit AS VARCHAR), CAST(period_start AS DATE), "
-                "CAST(period_end AS DATE), CAST(value AS BIGINT), CAST(accession AS VARCHAR), "
-                "CAST(form AS VARCHAR), CAST(fy AS INTEGER), CAST(fp AS VARCHAR), "
-                "CAST(filed AS DATE), CAST(frame AS VARCHAR), CAST(ingest_id AS INTEGER) "
-                f"FROM {view}"
-            )
-        finally:
-            con.unregister(view)
+        insert_frame(con, "facts", frame)
 
 
 # --- building -------------------------------------------------------------------------------
@@ -552,28 +535,46 @@ def _shipped_records() -> tuple[list[list[Any]], list[list[Any]], list[list[Any]
     return capex, guidance, companies
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Append ``rows`` (one value per column, in the table's order) in one statement.
+def insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, **constants: object
+) -> None:
+    """Append ``frame``'s rows to ``table`` in one statement; call inside ``transaction()``.
 
-    ``executemany`` runs a statement per row, a few milliseconds each: two seconds of every
-    first build went there. A frame of Python objects scanned by DuckDB, each column cast to
-    the table's own type, writes the same values at once.
+    ``executemany`` binds and runs one statement per row (half a millisecond to a few each): it
+    was most of the time of a bulk ingest, of a first build and of a usage import. DuckDB scans
+    the frame instead, each column named after the table's and cast to the table's own type, so
+    nothing depends on what pandas or DuckDB would infer. A column the frame lacks takes the
+    value given in ``constants`` (``origin="imported"``); any other missing column is an error.
     """
-    if not rows:
-        return
-    columns = con.execute(f"DESCRIBE {table}").fetchall()
-    if any(len(row) != len(columns) for row in rows):
-        raise ValueError(f"rows for {table} must have {len(columns)} values each")
-    frame = pd.DataFrame(
-        {f"c{i}": pd.Series([row[i] for row in rows], dtype=object) for i in range(len(columns))}
-    )
-    view = f"_jevons_rows_{uuid.uuid4().hex}"
+    selects: list[str] = []
+    params: list[object] = []
+    for name, column_type, *_ in con.execute(f"DESCRIBE {table}").fetchall():
+        if name in constants:
+            selects.append(f"CAST(? AS {column_type})")
+            params.append(constants[name])
+        elif name in frame.columns:
+            selects.append(f'CAST("{name}" AS {column_type})')
+        else:
+            raise ValueError(f"no value for column {name} of {table}")
+    view = f"_jevons_insert_{uuid.uuid4().hex}"
     con.register(view, frame)
     try:
-        casts = ", ".join(f"CAST(c{i} AS {col[1]})" for i, col in enumerate(columns))
-        con.execute(f"INSERT INTO {table} SELECT {casts} FROM {view}")
+        con.execute(f"INSERT INTO {table} SELECT {', '.join(selects)} FROM {view}", params)
     finally:
         con.unregister(view)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Append ``rows`` (one value per column, in the table's order) in one statement."""
+    if not rows:
+        return
+    names = [column[0] for column in con.execute(f"DESCRIBE {table}").fetchall()]
+    if any(len(row) != len(names) for row in rows):
+        raise ValueError(f"rows for {table} must have {len(names)} values each")
+    frame = pd.DataFrame(
+        {name: pd.Series([row[i] for row in rows], dtype=object) for i, name in enumerate(names)}
+    )
+    insert_frame(con, table, frame)
 
 
 def _load_shipped(con: duckdb.DuckDBPyConnection) -> None:
